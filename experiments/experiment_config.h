@@ -1,0 +1,245 @@
+// Experiment: the typed form of an experiment file (contract: ../shared/spec/experiment-format.md
+// section 2). The loader fills it from JSON after validation; the world builder, the checks and
+// the reports read it. Plain data: no behaviour beyond defaults.
+//
+//   auto loaded = load_experiment_file("experiments/ai-outage.json", overrides);
+//   if (!loaded.ok()) { print(loaded.diagnostics); return 2; }
+//   const Experiment& e = *loaded.experiment;
+//
+// Durations are integer nanoseconds (faultline::Duration); the file's `_ms`/`_s` values are
+// converted with rounding to the nearest nanosecond at load time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "resilience/clock.h"
+#include "sim/distribution.h"
+
+namespace faultline::experiments {
+
+enum class Profile { kDevelopment, kProduction };
+
+struct ApiConfig {
+  int workers = 200;
+  std::int64_t queue_limit = 2000;
+  sim::Distribution overhead = sim::Distribution::constant(0);
+};
+
+struct DependencyConfig {
+  std::string name;
+  std::string type = "external_api";  // ai_service | database | cache | external_api
+  int concurrency = 1;
+  std::optional<std::int64_t> queue_limit;  // unbounded when absent
+  sim::Distribution latency = sim::Distribution::constant(0);
+  double error_rate = 0;  // 0-1
+};
+
+enum class Backoff { kConstant, kExponential };
+enum class Jitter { kNone, kFull, kEqual, kDecorrelated };
+
+struct RetryBudgetConfig {
+  double ratio = 0.1;       // retries may be at most this share of recent requests...
+  double min_per_s = 10;    // ...plus this many per second
+  Duration window = std::chrono::seconds(10);
+};
+
+struct RetryConfig {
+  int max_attempts = 1;  // 1 = no retry
+  Backoff backoff = Backoff::kExponential;
+  Duration base = millis(100);
+  Duration max = millis(2000);
+  Jitter jitter = Jitter::kFull;
+  std::optional<RetryBudgetConfig> budget;
+};
+
+enum class CoalesceKey { kNone, kUser, kGlobal };
+
+struct CoalesceConfig {
+  CoalesceKey key = CoalesceKey::kUser;
+  std::optional<Duration> ttl;  // defaults to resilience.coalescing ttl
+};
+
+struct StepConfig {
+  std::string call;                    // dependency name
+  std::string breaker;                 // empty: no breaker
+  std::optional<Duration> timeout;     // bounds each attempt
+  std::optional<CoalesceConfig> coalesce;
+  std::optional<RetryConfig> retry;
+  bool fallback = false;               // a failed step with a fallback does not fail the request
+  std::string bulkhead;                // empty: none; else a name in resilience.bulkheads
+  std::string rate_limiter;            // empty: none; else a name in resilience.rate_limiters
+};
+
+enum class Priority { kCritical, kImportant, kOptional };
+enum class DegradationStrategy { kFailFast, kBestEffort };
+
+struct DegradationServiceConfig {
+  std::string name;
+  std::string call;
+  std::string breaker;
+  Priority priority = Priority::kImportant;
+  std::optional<Duration> timeout;
+  bool fallback = false;
+};
+
+struct DegradationConfig {
+  DegradationStrategy strategy = DegradationStrategy::kFailFast;
+  Duration global_timeout = millis(10000);
+  std::vector<DegradationServiceConfig> services;
+};
+
+struct EndpointConfig {
+  std::string name;
+  std::string method = "GET";
+  std::string path;
+  double weight = 1;
+  std::optional<Duration> timeout;
+  int expected_status = 200;
+  std::vector<StepConfig> steps;
+  std::optional<DegradationConfig> degradation;  // runs after `steps`
+};
+
+enum class LoadModel { kClosed, kOpen };
+enum class Arrivals { kPoisson, kUniform };
+
+struct StageConfig {
+  Duration duration{};
+  double target = 0;  // users (closed) or rps (open)
+};
+
+struct LoadConfig {
+  LoadModel model = LoadModel::kClosed;
+  int users = 1;        // closed
+  double rps = 0;       // open
+  sim::Distribution think = sim::Distribution::constant(0);  // closed
+  Arrivals arrivals = Arrivals::kPoisson;
+  std::vector<StageConfig> stages;  // empty: constant users/rps for the whole run
+  std::string preset;               // smoke | load | stress | spike, as written (already expanded)
+  std::int64_t user_ids = 0;        // 0: default (users for closed, 1000 for open)
+};
+
+// What the file says about one breaker; unset fields come from the env, then the profile,
+// then the guide's per-type defaults (resilience::CircuitBreakerFactory resolves them).
+struct BreakerConfig {
+  std::string name;
+  std::string type = "external_api";
+  std::optional<int> failure_threshold;
+  std::optional<Duration> recovery_timeout;
+  std::optional<double> expected_failure_rate;  // percent 0-100
+  std::optional<Duration> monitoring_window;
+  std::optional<int> minimum_calls;
+  std::optional<int> half_open_max_calls;
+  std::optional<Duration> slow_call_threshold;  // a call slower than this counts as a failure
+};
+
+struct CoalescingConfig {
+  std::optional<Duration> ttl;
+  std::optional<std::int64_t> max_cache_size;
+};
+
+struct BulkheadConfig {
+  std::string name;
+  int max_concurrent = 10;
+  int max_queue = 0;  // 0: reject at once when full
+  std::optional<Duration> max_wait;
+};
+
+struct RateLimiterConfig {
+  std::string name;
+  double rate_per_s = 100;
+  double burst = 100;
+};
+
+enum class FaultKind { kLatency, kSlowdown, kError, kOutage, kHang, kCapacity, kFlapping };
+
+struct FaultConfig {
+  std::string target;  // dependency name or "api"
+  FaultKind kind = FaultKind::kOutage;
+  Duration start{};
+  std::optional<Duration> duration;  // to the end of the run when absent
+  double probability = 1;            // share of calls hit
+  // Kind parameters; only those of `kind` are meaningful.
+  sim::Distribution add = sim::Distribution::constant(0);  // latency
+  double factor = 1;                 // slowdown
+  double rate = 1;                   // error
+  int status = 502;                  // error: the status a failed request gets
+  int concurrency = 1;               // capacity
+  Duration period{};                 // flapping
+  double down_fraction = 0.5;        // flapping
+};
+
+struct SloConfig {
+  std::optional<double> availability;    // percent
+  std::optional<double> latency_p95_ms;
+  std::optional<double> latency_p99_ms;
+  std::optional<double> error_rate;      // percent
+  std::optional<double> throughput_rps;
+  bool gate = true;
+};
+
+struct AlertRule {
+  std::string name;
+  std::string sli;  // error_rate | latency_p95_ms | latency_p99_ms | availability | throughput_rps | breaker_open | ...
+  Duration window = std::chrono::seconds(300);
+  std::optional<double> above;
+  std::optional<double> below;
+  Duration for_duration{};
+  std::string severity = "warning";
+};
+
+enum class ExpectKind {
+  kOpensWithin,       // breaker, within, fault
+  kClosesWithin,      // breaker, within, fault (after its end)
+  kNeverOpens,        // breaker
+  kMaxOpenTransitions,  // breaker, limit
+  kMaxCallsWhileOpen,   // breaker, limit
+  kSli,               // sli, at_least / at_most
+  kDependencyMaxCalls,  // dependency, limit
+};
+
+struct Expectation {
+  ExpectKind kind = ExpectKind::kSli;
+  std::string breaker;
+  std::string sli;
+  std::string dependency;
+  Duration within{};
+  int fault = 0;
+  std::int64_t limit = 0;
+  std::optional<double> at_least;
+  std::optional<double> at_most;
+  std::string pointer;  // JSON pointer of the item, e.g. /expect/2, for messages
+};
+
+struct Experiment {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  Duration duration = std::chrono::seconds(60);
+  Duration warmup{};
+  Profile profile = Profile::kProduction;
+  std::map<std::string, std::string> env;
+  ApiConfig api;
+  std::vector<DependencyConfig> dependencies;  // in file order
+  std::vector<EndpointConfig> endpoints;
+  LoadConfig load;
+  std::map<std::string, BreakerConfig> breakers;
+  CoalescingConfig coalescing;
+  std::map<std::string, BulkheadConfig> bulkheads;
+  std::map<std::string, RateLimiterConfig> rate_limiters;
+  std::vector<FaultConfig> faults;
+  SloConfig slo;
+  bool has_alerts = false;           // false: the default rules apply
+  std::vector<AlertRule> alerts;
+  std::vector<Expectation> expect;
+  nlohmann::json sweep;              // the `sweep` block as written, or null
+  nlohmann::json source;             // the whole document after --set overrides
+  std::string file;                  // path it was loaded from
+};
+
+}  // namespace faultline::experiments

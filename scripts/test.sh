@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds faultline and runs the whole test suite: a Release build, then the same tests under
+# AddressSanitizer + UBSan. Installs missing Debian packages first. Exit 0 only if all pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+jobs=$(nproc)
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/release -j "$jobs"
+(cd build/release && ctest --output-on-failure -j "$jobs")
+if [ "${FAULTLINE_SKIP_SANITIZERS:-0}" != 1 ]; then
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLINE_SANITIZE=ON >/dev/null
+  cmake --build build/asan -j "$jobs"
+  (cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j "$jobs" -E 'LongRun')
+fi
