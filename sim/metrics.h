@@ -1,0 +1,166 @@
+// Metrics: what a run measured, recorded by the models as the simulation runs and read by
+// monitoring/ afterwards (SLIs, checks, alerts, reports). Memory is bounded: histograms are
+// fixed-size and the timeline keeps one small row per virtual second.
+//
+//   Metrics m(MetricsLayout{...});
+//   m.on_request_done(issued_at, now, 200, /*success=*/true, /*degraded=*/false);
+//   m.close_second(now);   // called by the world every virtual second
+//
+// Single-threaded (the event loop's thread).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "resilience/clock.h"
+#include "sim/histogram.h"
+
+namespace faultline::sim {
+
+// One virtual second of the run. Counts are of requests *answered* in that second.
+struct TimelineRow {
+  std::uint32_t issued = 0;      // requests sent by clients
+  std::uint32_t answered = 0;    // requests answered (any status)
+  std::uint32_t succeeded = 0;   // expected status (degraded included)
+  std::uint32_t degraded = 0;
+  std::uint32_t server_errors = 0;  // 5xx
+  std::uint32_t rejected = 0;       // 503
+  std::uint32_t timeouts = 0;       // 504
+  std::uint32_t rate_limited = 0;   // 429
+  float p50_ms = 0, p95_ms = 0, p99_ms = 0;  // of the requests answered this second
+  std::uint32_t busy_workers = 0;   // at the end of the second
+  std::uint32_t queued = 0;         // API queue length at the end of the second
+  std::uint32_t in_flight = 0;      // requests issued and not answered, at the end
+  std::uint64_t active_faults = 0;  // bit i: fault i was active at some point in this second
+};
+
+struct DependencyMetrics {
+  std::string name;
+  std::uint64_t calls = 0;      // calls that reached the dependency (retries included)
+  std::uint64_t errors = 0;     // error, refused or rejected answers
+  std::uint64_t timeouts = 0;   // calls abandoned by the caller's timeout
+  LatencyHistogram latency;     // answered calls, as the caller saw them
+};
+
+struct BreakerTransitionRecord {
+  Instant at{};
+  std::string from;
+  std::string to;
+  std::string reason;
+};
+
+struct BreakerMetrics {
+  std::string name;
+  std::string type;
+  std::uint64_t rejected = 0;
+  std::uint64_t calls_while_open = 0;
+  std::vector<BreakerTransitionRecord> transitions;
+  std::string state_at_end = "CLOSED";
+  std::uint64_t failure_count_at_end = 0;
+  std::string health_at_end = "healthy";
+};
+
+struct FaultMetrics {
+  std::string label;     // e.g. "outage openai"
+  Instant start{};
+  Instant end{};         // the run's end when the fault lasts to the end
+  std::uint64_t hits = 0;  // calls (or requests, for api faults) the fault changed
+};
+
+struct CoalescingMetrics {
+  std::uint64_t requests = 0, executions = 0, cache_hits = 0, joined_in_flight = 0;
+};
+
+// State of every breaker at the end of each second, for the timeline and alert rules.
+enum class BreakerSecondState : std::uint8_t { kClosed = 0, kHalfOpen = 1, kOpen = 2 };
+
+struct MetricsLayout {
+  Duration duration{};     // virtual duration of the run (load stops there)
+  Duration warmup{};       // requests issued before this are not counted in the totals
+  std::vector<std::string> dependencies;
+  std::vector<std::string> breakers;   // names, in a fixed order
+  std::vector<std::string> breaker_types;
+  std::vector<std::string> faults;     // labels
+  std::vector<Duration> latency_windows;  // sliding windows whose P95/P99 each second is kept
+};
+
+class Metrics {
+ public:
+  explicit Metrics(const MetricsLayout& layout);
+
+  // --- recording (hot path: O(1), no allocation) ---
+  void on_request_issued(Instant now);
+  // A request issued at `issued` got `status` at `now`.
+  void on_request_done(Instant issued, Instant now, int status, bool success, bool degraded);
+  void on_dependency_answer(std::size_t dep, Duration latency, bool ok);
+  void on_dependency_timeout(std::size_t dep) { ++dependencies_[dep].timeouts; }
+  void on_dependency_call(std::size_t dep) { ++dependencies_[dep].calls; }
+  void on_fault_active(std::size_t fault) { current_.active_faults |= (1ull << (fault & 63)); }
+  void on_fault_hit(std::size_t fault) { ++faults_[fault].hits; }
+
+  // Closes the second that ends at `now` (a multiple of 1 s): stores its row, with the gauges
+  // and the breakers' states supplied by the world.
+  void close_second(std::uint32_t busy_workers, std::uint32_t queued,
+                    const std::vector<BreakerSecondState>& breaker_states);
+
+  // --- results ---
+  struct Totals {
+    std::uint64_t total = 0, succeeded = 0, failed = 0, degraded = 0, server_errors = 0;
+    std::uint64_t unfinished = 0;  // still in flight when the run ended
+    std::map<int, std::uint64_t> by_status;
+  };
+  const Totals& totals() const { return totals_; }
+  Totals& mutable_totals() { return totals_; }
+  const LatencyHistogram& latency() const { return latency_; }
+  const std::vector<TimelineRow>& timeline() const { return timeline_; }
+  // Breaker state at the end of second s (row s) for breaker b.
+  BreakerSecondState breaker_state(std::size_t second, std::size_t b) const {
+    return breaker_states_[second * layout_.breakers.size() + b];
+  }
+  // P95/P99 over the sliding window w ending at second s (row s), in ms; 0 with no answers.
+  float window_p95_ms(std::size_t second, std::size_t w) const {
+    return window_quantiles_[(second * layout_.latency_windows.size() + w) * 2];
+  }
+  float window_p99_ms(std::size_t second, std::size_t w) const {
+    return window_quantiles_[(second * layout_.latency_windows.size() + w) * 2 + 1];
+  }
+  const MetricsLayout& layout() const { return layout_; }
+  std::vector<DependencyMetrics>& dependencies() { return dependencies_; }
+  const std::vector<DependencyMetrics>& dependencies() const { return dependencies_; }
+  std::vector<BreakerMetrics>& breakers() { return breakers_; }
+  const std::vector<BreakerMetrics>& breakers() const { return breakers_; }
+  std::vector<FaultMetrics>& faults() { return faults_; }
+  const std::vector<FaultMetrics>& faults() const { return faults_; }
+  CoalescingMetrics& coalescing() { return coalescing_; }
+  const CoalescingMetrics& coalescing() const { return coalescing_; }
+  std::uint64_t in_flight() const { return in_flight_; }
+
+ private:
+  struct Window {
+    Duration length{};
+    std::size_t seconds = 0;
+    std::vector<LatencyHistogram> ring;  // one per second, `seconds` long
+    std::size_t head = 0;                // the current second
+    LatencyHistogram sum;                // the sum of the ring
+  };
+
+  MetricsLayout layout_;
+  Totals totals_;
+  LatencyHistogram latency_;        // requests counted in the totals
+  LatencyHistogram second_latency_;  // requests answered in the current second
+  TimelineRow current_;
+  std::vector<TimelineRow> timeline_;
+  std::vector<BreakerSecondState> breaker_states_;
+  std::vector<float> window_quantiles_;
+  std::vector<Window> windows_;
+  std::vector<DependencyMetrics> dependencies_;
+  std::vector<BreakerMetrics> breakers_;
+  std::vector<FaultMetrics> faults_;
+  CoalescingMetrics coalescing_;
+  std::uint64_t in_flight_ = 0;
+};
+
+}  // namespace faultline::sim
