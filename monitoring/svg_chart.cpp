@@ -1,0 +1,351 @@
+#include "monitoring/svg_chart.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace faultline::monitoring {
+
+namespace {
+
+constexpr double kMarginLeft = 64, kMarginRight = 24, kMarginTop = 52, kMarginBottom = 42;
+constexpr double kLabelRowHeight = 14;
+constexpr int kLabelRows = 3;
+constexpr double kCharWidth = 6.4;  // of the 11-unit label font, to keep labels apart
+constexpr double kLaneHeight = 42;
+constexpr const char* kAxisColour = "#94a3b8";
+constexpr const char* kGridColour = "#e2e8f0";
+constexpr const char* kMutedText = "#64748b";
+
+using Out = std::back_insert_iterator<fmt::memory_buffer>;
+
+// The plot rectangle and the x (seconds) and y (value) scales that map into it.
+struct Frame {
+  double left, right, top, bottom;
+  double x_max;
+  double y_hi = 1;
+  double px(double x) const { return left + (right - left) * std::clamp(x / x_max, 0.0, 1.0); }
+  double py(double y) const { return bottom - (bottom - top) * std::clamp(y / y_hi, 0.0, 1.0); }
+};
+
+Frame frame_of(const ChartOptions& o, double height) {
+  return Frame{kMarginLeft, o.width - kMarginRight, kMarginTop, height - kMarginBottom,
+               o.x_max > 0 ? o.x_max : 1};
+}
+
+std::string chart_id(const ChartOptions& o) { return o.id.empty() ? "chart" : o.id; }
+
+void open_svg(Out out, const ChartOptions& o, double height, const Frame& f, std::string_view cls) {
+  const std::string id = escape_xml(chart_id(o));
+  fmt::format_to(out,
+                 "<svg id=\"{0}\" class=\"{1}\" "
+                 "viewBox=\"0 0 {2} {3:.0f}\" role=\"img\" aria-label=\"{4}\" "
+                 "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, "
+                 "sans-serif\" data-px0=\"{5:.1f}\" data-px1=\"{6:.1f}\" data-py0=\"{7:.1f}\" "
+                 "data-py1=\"{8:.1f}\" data-xmax=\"{9}\" data-yhi=\"{10}\" data-unit=\"{11}\">\n",
+                 id, cls, o.width, height, escape_xml(o.title), f.left, f.right, f.bottom, f.top,
+                 f.x_max, f.y_hi, escape_xml(o.y_label));
+  fmt::format_to(out, "<title>{}</title>\n", escape_xml(o.title));
+  fmt::format_to(out,
+                 "<defs><clipPath id=\"{0}-clip\"><rect x=\"{1:.1f}\" y=\"{2:.1f}\" "
+                 "width=\"{3:.1f}\" height=\"{4:.1f}\"/></clipPath></defs>\n",
+                 id, f.left, f.top, f.right - f.left, f.bottom - f.top);
+  fmt::format_to(out,
+                 "<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"600\" "
+                 "fill=\"#0f172a\">{}</text>\n",
+                 escape_xml(o.title));
+}
+
+// Vertical grid lines and labels of the time axis, under the plot.
+void x_axis(Out out, const Frame& f) {
+  const Ticks t = nice_ticks(0, f.x_max, 10);
+  for (double v : t.values) {
+    if (v > f.x_max + t.step * 1e-9) break;
+    const double x = f.px(v);
+    fmt::format_to(out,
+                   "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" "
+                   "stroke=\"{3}\" stroke-width=\"1\"/>\n",
+                   x, f.top, f.bottom, kGridColour);
+    fmt::format_to(out,
+                   "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\" "
+                   "text-anchor=\"middle\">{}</text>\n",
+                   x, f.bottom + 16, kMutedText, tick_label(v, t.step));
+  }
+  fmt::format_to(out,
+                 "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n",
+                 f.left, f.bottom, f.right, f.bottom, kAxisColour);
+  fmt::format_to(out,
+                 "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\" "
+                 "text-anchor=\"middle\">virtual time (s)</text>\n",
+                 (f.left + f.right) / 2, f.bottom + 34, kMutedText);
+}
+
+// Shaded bands, a solid strip on their edge, and (with `labels`) labels placed in the first
+// row where they do not overlap an earlier label (a label with no free row is left to the
+// tooltip).
+void bands(Out out, const Frame& f, const std::vector<Band>& list, const std::string& clip,
+           bool labels) {
+  std::map<BandEdge, std::vector<double>> row_end;
+  for (const Band& b : list) {
+    const double x0 = f.px(b.x0), x1 = std::max(f.px(b.x1), x0 + 1.0);
+    const bool top = b.edge == BandEdge::kTop;
+    fmt::format_to(out, "<g class=\"band\"><title>{}</title>", escape_xml(b.tooltip));
+    fmt::format_to(out,
+                   "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" "
+                   "fill-opacity=\"{:.2f}\"/>",
+                   x0, f.top, x1 - x0, f.bottom - f.top, escape_xml(b.colour), b.opacity);
+    fmt::format_to(out,
+                   "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"3\" fill=\"{}\" "
+                   "fill-opacity=\"0.85\"/>",
+                   x0, top ? f.top : f.bottom - 3, x1 - x0, escape_xml(b.colour));
+    if (labels && !b.label.empty()) {
+      auto& ends = row_end[b.edge];
+      ends.resize(kLabelRows, -1e9);
+      const double width = kCharWidth * static_cast<double>(b.label.size()) + 8;
+      for (int row = 0; row < kLabelRows; ++row) {
+        if (ends[row] > x0) continue;
+        ends[row] = x0 + width;
+        const double y = top ? f.top + 15 + row * kLabelRowHeight
+                             : f.bottom - 8 - row * kLabelRowHeight;
+        fmt::format_to(out,
+                       // The white halo (stroke under the fill) keeps labels legible over lines.
+                       "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"#334155\" "
+                       "stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" "
+                       "paint-order=\"stroke\" clip-path=\"url(#{})\">{}</text>",
+                       x0 + 4, y, clip, escape_xml(b.label));
+        break;
+      }
+    }
+    fmt::format_to(out, "</g>\n");
+  }
+}
+
+struct LegendItem {
+  std::string name;
+  std::string colour;
+  bool line;  // a line swatch (series) or a square (band, state)
+  double opacity = 1;
+};
+
+// Right-aligned on the title's row.
+void legend(Out out, double right, const std::vector<LegendItem>& items) {
+  double x = right;
+  for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    const double text_w = kCharWidth * 1.05 * static_cast<double>(it->name.size());
+    x -= text_w;
+    fmt::format_to(out, "<text x=\"{:.1f}\" y=\"18\" font-size=\"12\" fill=\"#334155\">{}</text>",
+                   x, escape_xml(it->name));
+    x -= 20;
+    if (it->line) {
+      fmt::format_to(out,
+                     "<line x1=\"{:.1f}\" y1=\"14\" x2=\"{:.1f}\" y2=\"14\" stroke=\"{}\" "
+                     "stroke-width=\"3\" stroke-linecap=\"round\"/>",
+                     x, x + 14, escape_xml(it->colour));
+    } else {
+      fmt::format_to(out,
+                     "<rect x=\"{:.1f}\" y=\"8\" width=\"13\" height=\"12\" rx=\"2\" fill=\"{}\" "
+                     "fill-opacity=\"{:.2f}\" stroke=\"{}\" stroke-opacity=\"0.6\"/>",
+                     x, escape_xml(it->colour), it->opacity, escape_xml(it->colour));
+    }
+    x -= 18;
+  }
+  fmt::format_to(out, "\n");
+}
+
+void band_legend(std::vector<LegendItem>& items, const std::vector<Band>& list) {
+  for (const Band& b : list) {
+    if (b.legend.empty()) continue;
+    const bool seen = std::any_of(items.begin(), items.end(),
+                                  [&](const LegendItem& i) { return i.name == b.legend; });
+    if (!seen) items.push_back({b.legend, b.colour, false, std::max(0.35, b.opacity * 3)});
+  }
+}
+
+}  // namespace
+
+std::string escape_xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+double nice_number(double x, bool round) {
+  if (!(x > 0) || !std::isfinite(x)) return 1;
+  const double exponent = std::floor(std::log10(x));
+  const double power = std::pow(10.0, exponent);
+  const double f = x / power;
+  double nice;
+  if (round) {
+    nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+  } else {
+    nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+  }
+  return nice * power;
+}
+
+Ticks nice_ticks(double lo, double hi, int max_ticks) {
+  if (!std::isfinite(lo)) lo = 0;
+  if (!std::isfinite(hi) || hi <= lo) hi = lo + 1;
+  max_ticks = std::max(max_ticks, 2);
+  double step = nice_number((hi - lo) / (max_ticks - 1), true);
+  // Rounding the step may overshoot the tick budget; step up until it fits.
+  while ((std::ceil(hi / step) - std::floor(lo / step)) + 1 > max_ticks + 1) {
+    step = nice_number(step * 1.5, true);
+  }
+  Ticks t;
+  t.step = step;
+  const auto first = static_cast<long long>(std::floor(lo / step + 1e-9));
+  const auto last = static_cast<long long>(std::ceil(hi / step - 1e-9));
+  t.lo = static_cast<double>(first) * step;
+  t.hi = static_cast<double>(last) * step;
+  // Multiplying integer indices (instead of adding steps) keeps 0.1 + 0.2 drift out.
+  for (long long i = first; i <= last; ++i) t.values.push_back(static_cast<double>(i) * step);
+  return t;
+}
+
+std::string tick_label(double value, double step) {
+  const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+  if (std::abs(value) < step * 1e-6) value = 0;  // no "-0"
+  return fmt::format("{:.{}f}", value, std::clamp(decimals, 0, 6));
+}
+
+std::vector<Point> downsample(const std::vector<Point>& points, std::size_t max_points,
+                              Reduce reduce) {
+  if (max_points == 0 || points.size() <= max_points) return points;
+  const std::size_t per = (points.size() + max_points - 1) / max_points;
+  std::vector<Point> out;
+  out.reserve(points.size() / per + 1);
+  for (std::size_t i = 0; i < points.size(); i += per) {
+    const std::size_t end = std::min(points.size(), i + per);
+    double sum_x = 0, sum_y = 0, max_y = -std::numeric_limits<double>::infinity();
+    std::size_t with_value = 0;
+    for (std::size_t j = i; j < end; ++j) {
+      sum_x += points[j].x;
+      if (std::isnan(points[j].y)) continue;
+      ++with_value;
+      sum_y += points[j].y;
+      max_y = std::max(max_y, points[j].y);
+    }
+    const double x = sum_x / static_cast<double>(end - i);
+    double y = kNoValue;
+    if (with_value > 0) y = reduce == Reduce::kMax ? max_y : sum_y / static_cast<double>(with_value);
+    out.push_back({x, y});
+  }
+  return out;
+}
+
+std::string path_data(const std::vector<Point>& pixels) {
+  fmt::memory_buffer out;
+  bool pen_down = false;
+  for (const Point& p : pixels) {
+    if (std::isnan(p.y)) {
+      pen_down = false;
+      continue;
+    }
+    fmt::format_to(std::back_inserter(out), "{}{}{:.1f} {:.1f}", out.size() ? " " : "",
+                   pen_down ? 'L' : 'M', p.x, p.y);
+    pen_down = true;
+  }
+  return fmt::to_string(out);
+}
+
+std::string LineChart::render() const {
+  const double height = options_.height;
+  Frame f = frame_of(options_, height);
+  double y_max = 0;
+  for (const Series& s : series_) {
+    for (const Point& p : s.points) {
+      if (!std::isnan(p.y)) y_max = std::max(y_max, p.y);
+    }
+  }
+  const Ticks y_ticks = nice_ticks(0, y_max > 0 ? y_max : 1, 6);
+  f.y_hi = y_ticks.hi;
+
+  fmt::memory_buffer buf;
+  Out out = std::back_inserter(buf);
+  open_svg(out, options_, height, f, "fl-chart fl-line-chart");
+  const std::string clip = chart_id(options_) + "-clip";
+  for (double v : y_ticks.values) {
+    const double y = f.py(v);
+    fmt::format_to(out,
+                   "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" "
+                   "stroke=\"{3}\"/><text x=\"{4:.1f}\" y=\"{5:.1f}\" font-size=\"11\" "
+                   "fill=\"{6}\" text-anchor=\"end\">{7}</text>\n",
+                   f.left, y, f.right, kGridColour, f.left - 8, y + 4, kMutedText,
+                   tick_label(v, y_ticks.step));
+  }
+  fmt::format_to(out,
+                 "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\" "
+                 "text-anchor=\"end\">{}</text>\n",
+                 f.left - 8, f.top - 10, kMutedText, escape_xml(options_.y_label));
+  x_axis(out, f);
+  bands(out, f, bands_, clip, true);
+  for (const Series& s : series_) {
+    std::vector<Point> pixels;
+    pixels.reserve(s.points.size());
+    for (const Point& p : s.points) {
+      pixels.push_back({f.px(p.x), std::isnan(p.y) ? kNoValue : f.py(p.y)});
+    }
+    fmt::format_to(out,
+                   "<path class=\"series\" data-name=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
+                   "stroke-width=\"{:.1f}\" stroke-linejoin=\"round\" stroke-linecap=\"round\" "
+                   "clip-path=\"url(#{})\"/>\n",
+                   escape_xml(s.name), path_data(pixels), escape_xml(s.colour), s.width, clip);
+  }
+  std::vector<LegendItem> items;
+  for (const Series& s : series_) items.push_back({s.name, s.colour, true});
+  band_legend(items, bands_);
+  legend(out, f.right, items);
+  fmt::format_to(out, "</svg>\n");
+  return fmt::to_string(buf);
+}
+
+std::string LaneChart::render() const {
+  const double lanes = static_cast<double>(std::max<std::size_t>(lanes_.size(), 1));
+  const double height = kMarginTop + lanes * kLaneHeight + kMarginBottom;
+  const Frame f = frame_of(options_, height);
+  fmt::memory_buffer buf;
+  Out out = std::back_inserter(buf);
+  open_svg(out, options_, height, f, "fl-chart fl-lane-chart");
+  x_axis(out, f);
+  for (std::size_t i = 0; i < lanes_.size(); ++i) {
+    const Lane& lane = lanes_[i];
+    const double top = f.top + static_cast<double>(i) * kLaneHeight;
+    fmt::format_to(out, "<g class=\"lane\" data-name=\"{}\">", escape_xml(lane.name));
+    fmt::format_to(out,
+                   "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"12\" font-weight=\"600\" "
+                   "fill=\"#1e293b\">{}</text>",
+                   f.left + 2, top + 13, escape_xml(lane.name));
+    for (const LaneSegment& s : lane.segments) {
+      const double x0 = f.px(s.x0), x1 = f.px(s.x1);
+      if (x1 <= x0) continue;
+      fmt::format_to(out,
+                     "<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"18\" fill=\"{}\">"
+                     "<title>{}</title></rect>",
+                     x0, top + 19, x1 - x0, escape_xml(s.colour), escape_xml(s.tooltip));
+    }
+    fmt::format_to(out, "</g>\n");
+  }
+  // Lane names sit where band labels would go: here the legend and tooltips name the bands.
+  bands(out, f, bands_, chart_id(options_) + "-clip", false);
+  std::vector<LegendItem> items;
+  for (const LegendEntry& e : legend_) items.push_back({e.name, e.colour, false});
+  band_legend(items, bands_);
+  legend(out, f.right, items);
+  fmt::format_to(out, "</svg>\n");
+  return fmt::to_string(buf);
+}
+
+}  // namespace faultline::monitoring

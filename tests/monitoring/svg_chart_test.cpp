@@ -1,0 +1,158 @@
+// The SVG chart primitives: nice ticks, downsampling, path data, escaping, rendered charts.
+#include "monitoring/svg_chart.h"
+
+#include <regex>
+
+#include <gtest/gtest.h>
+
+namespace faultline::monitoring {
+namespace {
+
+// True iff x is 1, 2 or 5 times a power of ten.
+bool is_nice(double x) {
+  const double mantissa = x / std::pow(10.0, std::floor(std::log10(x) + 1e-9));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (std::abs(mantissa - m) < 1e-9) return true;
+  }
+  return false;
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(SvgChart, NiceNumbers) {
+  EXPECT_DOUBLE_EQ(nice_number(0.7, false), 1);
+  EXPECT_DOUBLE_EQ(nice_number(1.2, false), 2);
+  EXPECT_DOUBLE_EQ(nice_number(3.1, false), 5);
+  EXPECT_DOUBLE_EQ(nice_number(5.1, false), 10);
+  EXPECT_DOUBLE_EQ(nice_number(1.4, true), 1);
+  EXPECT_DOUBLE_EQ(nice_number(2.9, true), 2);
+  EXPECT_DOUBLE_EQ(nice_number(6.9, true), 5);
+  EXPECT_DOUBLE_EQ(nice_number(7.1, true), 10);
+  EXPECT_DOUBLE_EQ(nice_number(0.029, true), 0.02);
+  EXPECT_DOUBLE_EQ(nice_number(0, true), 1);  // degenerate input still gives a usable step
+}
+
+TEST(SvgChart, TicksAreNiceAndCoverTheRange) {
+  const std::vector<std::pair<double, double>> ranges = {
+      {0, 1}, {0, 7}, {0, 13.7}, {0, 412}, {0, 900}, {0, 3600}, {0, 12345.6}, {0, 0.37}, {3, 97}, {0, 1e6}};
+  for (auto [lo, hi] : ranges) {
+    const Ticks t = nice_ticks(lo, hi, 6);
+    SCOPED_TRACE(::testing::Message() << "[" << lo << ", " << hi << "] step " << t.step);
+    EXPECT_TRUE(is_nice(t.step));
+    EXPECT_LE(t.lo, lo);
+    EXPECT_GE(t.hi, hi);
+    EXPECT_LT(t.hi - hi, t.step + 1e-9);  // never a whole empty step above the data
+    EXPECT_GE(t.values.size(), 3u);
+    EXPECT_LE(t.values.size(), 8u);
+    for (std::size_t i = 0; i < t.values.size(); ++i) {
+      // Multiples of the step, exactly as printed (no 0.30000000000000004).
+      EXPECT_NEAR(t.values[i], t.lo + static_cast<double>(i) * t.step, 1e-9 * std::max(1.0, hi));
+    }
+  }
+}
+
+TEST(SvgChart, TicksForKnownRanges) {
+  EXPECT_EQ(nice_ticks(0, 900, 10).step, 100);
+  EXPECT_EQ(nice_ticks(0, 2730, 6).values, (std::vector<double>{0, 500, 1000, 1500, 2000, 2500, 3000}));
+  EXPECT_EQ(nice_ticks(0, 0, 6).values.back(), 1);  // an empty range becomes [0, 1]
+}
+
+TEST(SvgChart, TickLabelsUseTheStepsDecimals) {
+  EXPECT_EQ(tick_label(1500, 500), "1500");
+  EXPECT_EQ(tick_label(0.30000000000000004, 0.1), "0.3");
+  EXPECT_EQ(tick_label(0.05, 0.05), "0.05");
+  EXPECT_EQ(tick_label(-1e-17, 0.1), "0.0");
+}
+
+TEST(SvgChart, DownsamplingKeepsTheMaxOfEachBucket) {
+  std::vector<Point> points;
+  for (int i = 0; i < 10000; ++i) points.push_back({i + 0.5, static_cast<double>(i % 100)});
+  points[5555].y = 1e6;  // one spike
+  const auto reduced = downsample(points, 1500, Reduce::kMax);
+  EXPECT_LE(reduced.size(), 1500u);
+  EXPECT_GE(reduced.size(), 1000u);
+  double max_y = 0;
+  for (const Point& p : reduced) max_y = std::max(max_y, p.y);
+  EXPECT_EQ(max_y, 1e6);
+  for (std::size_t i = 1; i < reduced.size(); ++i) EXPECT_LT(reduced[i - 1].x, reduced[i].x);
+}
+
+TEST(SvgChart, DownsamplingByMeanKeepsTheRate) {
+  std::vector<Point> points;
+  for (int i = 0; i < 3000; ++i) points.push_back({static_cast<double>(i), i % 2 == 0 ? 40.0 : 60.0});
+  const auto reduced = downsample(points, 1500, Reduce::kMean);
+  ASSERT_EQ(reduced.size(), 1500u);
+  for (const Point& p : reduced) EXPECT_DOUBLE_EQ(p.y, 50.0);
+  EXPECT_DOUBLE_EQ(reduced[0].x, 0.5);
+}
+
+TEST(SvgChart, DownsamplingIgnoresMissingValues) {
+  std::vector<Point> points = {{0, kNoValue}, {1, 5}, {2, kNoValue}, {3, kNoValue}, {4, 1}, {5, 3}};
+  const auto reduced = downsample(points, 3, Reduce::kMax);
+  ASSERT_EQ(reduced.size(), 3u);
+  EXPECT_EQ(reduced[0].y, 5);
+  EXPECT_TRUE(std::isnan(reduced[1].y));
+  EXPECT_EQ(reduced[2].y, 3);
+  EXPECT_EQ(downsample(points, 100, Reduce::kMax).size(), points.size());  // short: unchanged
+}
+
+TEST(SvgChart, PathDataIsWellFormedAndBreaksAtGaps) {
+  EXPECT_EQ(path_data({}), "");
+  EXPECT_EQ(path_data({{1, 2}, {3.25, 4}, {5, kNoValue}, {6, 7}, {8, 9}}), "M1.0 2.0 L3.2 4.0 M6.0 7.0 L8.0 9.0");
+  const std::regex grammar("^(M-?\\d+\\.\\d (-?\\d+\\.\\d)( L-?\\d+\\.\\d -?\\d+\\.\\d)*)( M-?\\d+\\.\\d -?\\d+\\.\\d( L-?\\d+\\.\\d -?\\d+\\.\\d)*)*$");
+  std::vector<Point> pixels;
+  for (int i = 0; i < 50; ++i) pixels.push_back({i * 3.7, i % 11 == 5 ? kNoValue : 100 - i * 1.3});
+  EXPECT_TRUE(std::regex_match(path_data(pixels), grammar)) << path_data(pixels);
+}
+
+TEST(SvgChart, EscapesText) {
+  EXPECT_EQ(escape_xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(escape_xml("plain"), "plain");
+}
+
+TEST(SvgChart, LineChartRendersAxesSeriesBandsAndLegend) {
+  LineChart c({.title = "Latency <p95>", .y_label = "ms", .x_max = 300, .id = "lat"});
+  c.add_series({"P95", "#4f46e5", {{0.5, 100}, {1.5, 250}, {2.5, kNoValue}, {3.5, 180}}});
+  c.add_band({120, 300, "F0 outage <openai>", "fault 0", kFaultBandColour, "fault window"});
+  c.add_band({150, 200, "HighErrorRate", "alert", kAlertBandColour, "alert firing", BandEdge::kBottom});
+  const std::string svg = c.render();
+  EXPECT_EQ(svg.rfind("<svg id=\"lat\"", 0), 0u);
+  EXPECT_NE(svg.find("viewBox=\"0 0 1000 280\""), std::string::npos);
+  EXPECT_EQ(count(svg, "<svg"), 1u);
+  EXPECT_EQ(count(svg, "</svg>"), 1u);
+  EXPECT_EQ(count(svg, "<path class=\"series\""), 1u);
+  EXPECT_NE(svg.find("Latency &lt;p95&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("F0 outage &lt;openai&gt;"), std::string::npos);
+  EXPECT_EQ(svg.find("<openai>"), std::string::npos);
+  EXPECT_EQ(count(svg, "<g class=\"band\">"), 2u);
+  EXPECT_NE(svg.find(">fault window<"), std::string::npos);
+  EXPECT_NE(svg.find(">alert firing<"), std::string::npos);
+  EXPECT_NE(svg.find(">virtual time (s)<"), std::string::npos);
+  // The y axis ends on the first nice tick at or above the data (250, step 50).
+  EXPECT_NE(svg.find("data-yhi=\"250\""), std::string::npos);
+  // The gap at 2.5 s splits the line into two subpaths.
+  const std::regex d_re("class=\"series\" data-name=\"P95\" d=\"([^\"]*)\"");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(svg, m, d_re));
+  EXPECT_EQ(count(m[1], "M"), 2u);
+}
+
+TEST(SvgChart, LaneChartDrawsOneLanePerEntity) {
+  LaneChart c({.title = "Breakers", .y_label = "", .x_max = 100, .id = "lanes"});
+  c.add_lane({"a&b", {{0, 40, "#22c55e", "CLOSED"}, {40, 70, "#ef4444", "OPEN"}, {70, 100, "#22c55e", "CLOSED"}}});
+  c.add_lane({"db", {{0, 100, "#22c55e", "CLOSED"}}});
+  c.add_legend({"OPEN", "#ef4444"});
+  const std::string svg = c.render();
+  EXPECT_EQ(count(svg, "<g class=\"lane\""), 2u);
+  EXPECT_NE(svg.find("data-name=\"a&amp;b\""), std::string::npos);
+  EXPECT_EQ(count(svg, "height=\"18\""), 4u);
+  // 52 top + 2 lanes x 42 + 42 bottom.
+  EXPECT_NE(svg.find("viewBox=\"0 0 1000 178\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace faultline::monitoring
