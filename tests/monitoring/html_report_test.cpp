@@ -1,0 +1,235 @@
+// report.html: self-contained, one <svg> per chart, the tables, escaping. The run is scripted
+// (a hand-made ai-outage: OpenAI down 120-300 s, the breaker opening and probing) so the page
+// has realistic shapes; set FAULTLINE_SAMPLE_REPORT=/tmp/report.html to write it for a
+// browser check (tests/browser/check_report.sh).
+#include "monitoring/html_report.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <regex>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "sim/status.h"
+
+namespace faultline::monitoring {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct SampleRun {
+  experiments::Experiment experiment;
+  std::unique_ptr<sim::Metrics> metrics;
+  RunOutcome run;
+  Evaluation evaluation;
+};
+
+// A small deterministic generator (xorshift): the shapes only need to look plausible.
+struct Noise {
+  std::uint64_t s = 0x9E3779B97F4A7C15ull;
+  double next() {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    return static_cast<double>(s >> 11) / 9007199254740992.0;
+  }
+};
+
+CheckResult check(std::string name, bool passed, std::string detail, std::string pointer) {
+  CheckResult c;
+  c.name = std::move(name);
+  c.passed = passed;
+  c.detail = std::move(detail);
+  c.pointer = std::move(pointer);
+  return c;
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-generation") {
+  SampleRun r;
+  auto& e = r.experiment;
+  e.name = "ai-outage";
+  e.description = "OpenAI is down for three minutes under normal load";
+  e.seed = 42;
+  e.duration = std::chrono::seconds(seconds);
+  e.file = "experiments/ai-outage.json";
+  e.load.model = experiments::LoadModel::kClosed;
+  e.load.users = 50;
+
+  sim::MetricsLayout layout;
+  layout.duration = e.duration;
+  layout.dependencies = {"openai", "postgres"};
+  layout.breakers = {breaker_name, "postgres"};
+  layout.breaker_types = {"ai_service", "database"};
+  layout.faults = {"outage openai", "latency postgres"};
+  r.metrics = std::make_unique<sim::Metrics>(layout);
+  sim::Metrics& m = *r.metrics;
+
+  const auto ms = [](double v) { return Instant(static_cast<std::int64_t>(v * 1e6)); };
+  // Breaker: opens 1.4 s into the outage, probes every 60 s, closes after it ends.
+  const std::vector<std::tuple<double, const char*, const char*, const char*>> transitions = {
+      {121.4, "CLOSED", "OPEN", "5 consecutive failures"},
+      {181.4, "OPEN", "HALF_OPEN", "recovery timeout elapsed"},
+      {181.9, "HALF_OPEN", "OPEN", "trial call failed"},
+      {241.9, "OPEN", "HALF_OPEN", "recovery timeout elapsed"},
+      {242.3, "HALF_OPEN", "OPEN", "trial call failed"},
+      {302.3, "OPEN", "HALF_OPEN", "recovery timeout elapsed"},
+      {303.5, "HALF_OPEN", "CLOSED", "trial call succeeded"}};
+  for (const auto& [at, from, to, why] : transitions) {
+    m.breakers()[0].transitions.push_back({ms(at * 1000), from, to, why});
+  }
+  m.breakers()[0].rejected = 3920;
+  m.breakers()[0].calls_while_open = 0;
+  auto state_at = [&](double t) {
+    std::string s = "CLOSED";
+    for (const auto& [at, from, to, why] : transitions) {
+      if (at <= t) s = to;
+    }
+    return s == "OPEN" ? sim::BreakerSecondState::kOpen
+                       : s == "HALF_OPEN" ? sim::BreakerSecondState::kHalfOpen : sim::BreakerSecondState::kClosed;
+  };
+
+  Noise noise;
+  for (int s = 0; s < seconds; ++s) {
+    const bool outage = s >= 120 && s < 300;
+    const bool slow_db = s >= 400 && s < 460;
+    if (outage) m.on_fault_active(0);
+    if (slow_db) m.on_fault_active(1);
+    const int n = 50 + static_cast<int>(noise.next() * 12);
+    for (int i = 0; i < n; ++i) {
+      const double t = s + (i + 0.5) / n;
+      m.on_request_issued(ms(t * 1000));
+      const bool ai = noise.next() < 0.4;
+      double latency = 180 + 260 * -std::log(1 - noise.next() * 0.999);
+      if (slow_db) latency += 800;
+      int status = 200;
+      if (outage && ai) {
+        const bool open = state_at(t) != sim::BreakerSecondState::kClosed;
+        status = open ? sim::kStatusUnavailable : sim::kStatusBadGateway;
+        latency = open ? 3 : 40;
+        ++m.faults()[0].hits;
+      }
+      if (slow_db) ++m.faults()[1].hits;
+      const double issued = t * 1000 - latency;
+      m.on_request_done(ms(issued), ms(t * 1000), status, status == 200, false);
+      m.on_dependency_call(ai ? 0 : 1);
+      m.on_dependency_answer(ai ? 0 : 1, ms(latency * 0.8), status == 200);
+    }
+    const std::vector<sim::BreakerSecondState> states = {state_at(s + 1.0 - 1e-9), sim::BreakerSecondState::kClosed};
+    m.close_second(static_cast<std::uint32_t>(20 + noise.next() * 10), 0, states);
+  }
+  m.faults()[0].start = 120s;
+  m.faults()[0].end = 300s;
+  m.faults()[1].start = 400s;
+  m.faults()[1].end = 460s;
+  m.breakers()[0].state_at_end = "CLOSED";
+
+  r.run = RunOutcome{&r.experiment, r.metrics.get(), e.duration, 0, 0};
+  const auto& t = m.totals();
+  const double availability = 100.0 * static_cast<double>(t.succeeded) / static_cast<double>(t.total);
+  r.evaluation.slis = {
+      {"availability", availability, 90.0, "%", SliStatus::kMeeting, Trend::kStable},
+      {"latency_p95", to_millis(m.latency().quantile(0.95)), 1500.0, "ms", SliStatus::kAtRisk, Trend::kDegrading},
+      {"latency_p99", to_millis(m.latency().quantile(0.99)), 2000.0, "ms", SliStatus::kMeeting, Trend::kStable},
+      {"error_rate", 100.0 * static_cast<double>(t.server_errors) / static_cast<double>(t.total), 10.0, "%",
+       SliStatus::kMeeting, Trend::kImproving},
+      {"throughput", static_cast<double>(t.total) / seconds, std::nullopt, "rps", SliStatus::kMeeting, Trend::kStable}};
+  r.evaluation.checks = {
+      check("breaker " + breaker_name + " opens within 15 s of fault 0", true, "opened at 121.4 s, 1.4 s after fault 0 started", "/expect/0"),
+      check("breaker " + breaker_name + " closes within 90 s of the end of fault 0", true, "closed at 303.5 s, 3.5 s after fault 0 ended", "/expect/1"),
+      check("breaker " + breaker_name + " max 0 calls while open", true, "0 calls reached openai while OPEN", "/expect/2"),
+      check("availability at least 90", true, fmt::format("{:.2f} %", availability), "/expect/3")};
+  r.evaluation.alerts = {{"CircuitBreakerOpen", "warning", 121.4, 121.4, 303.5},
+                         {"HighErrorRate", "critical", 150.0, 270.0, 330.0}};
+  r.evaluation.passed = true;
+  return r;
+}
+
+TEST(HtmlReport, WritesSampleWhenAsked) {
+  const char* path = std::getenv("FAULTLINE_SAMPLE_REPORT");
+  if (path == nullptr || *path == '\0') GTEST_SKIP() << "set FAULTLINE_SAMPLE_REPORT=/tmp/report.html";
+  SampleRun r = make_ai_outage();
+  std::ofstream(path) << html_report(r.run, r.evaluation);
+}
+
+TEST(HtmlReport, IsSelfContained) {
+  SampleRun r = make_ai_outage();
+  const std::string page = html_report(r.run, r.evaluation);
+  EXPECT_EQ(page.find("http://"), std::string::npos);
+  EXPECT_EQ(page.find("https://"), std::string::npos);
+  EXPECT_EQ(page.find("<script src"), std::string::npos);
+  EXPECT_EQ(page.find("<link"), std::string::npos);
+  EXPECT_EQ(page.find("@import"), std::string::npos);
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("</html>\n"), std::string::npos);
+}
+
+TEST(HtmlReport, HasOneSvgPerChartAndTheTables) {
+  SampleRun r = make_ai_outage();
+  const std::string page = html_report(r.run, r.evaluation);
+  EXPECT_EQ(count(page, "<svg "), 3u);
+  EXPECT_EQ(count(page, "</svg>"), 3u);
+  for (const char* id : {"chart-latency", "chart-throughput", "chart-breakers"}) {
+    EXPECT_NE(page.find(fmt::format("id=\"{}\"", id)), std::string::npos) << id;
+  }
+  for (const char* cls : {"slis", "checks", "alerts", "faults", "breakers", "dependencies"}) {
+    EXPECT_NE(page.find(fmt::format("<table class=\"{}\">", cls)), std::string::npos) << cls;
+  }
+  EXPECT_EQ(count(page, "<path class=\"series\""), 5u);  // P50 P95 P99, answered, 5xx
+  EXPECT_NE(page.find("F0 outage openai"), std::string::npos);
+  EXPECT_NE(page.find(">HighErrorRate<"), std::string::npos);  // alert band label
+  EXPECT_NE(page.find("PASS"), std::string::npos);
+  EXPECT_NE(page.find("faultline run experiments/ai-outage.json --seed 42"), std::string::npos);
+  EXPECT_NE(page.find("Total Requests"), std::string::npos);
+}
+
+TEST(HtmlReport, ShowsFailureAndFailedChecks) {
+  SampleRun r = make_ai_outage(120);
+  r.evaluation.checks[0].passed = false;
+  r.evaluation.checks[0].detail = "never opened";
+  r.evaluation.passed = false;
+  const std::string page = html_report(r.run, r.evaluation);
+  EXPECT_NE(page.find("verdict fail\">FAIL"), std::string::npos);
+  EXPECT_NE(page.find("Load test failed: 1 of 4 checks failed"), std::string::npos);
+  EXPECT_NE(page.find("never opened"), std::string::npos);
+}
+
+TEST(HtmlReport, EscapesNames) {
+  SampleRun r = make_ai_outage(60, "a<b>&\"c'");
+  r.experiment.description = "<script>alert(1)</script> & more";
+  r.evaluation.checks[0].detail = "x < y && y > z";
+  const std::string page = html_report(r.run, r.evaluation);
+  EXPECT_EQ(page.find("a<b>"), std::string::npos);
+  EXPECT_EQ(page.find("<script>alert"), std::string::npos);
+  EXPECT_NE(page.find("a&lt;b&gt;&amp;&quot;c&#39;"), std::string::npos);
+  EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), std::string::npos);
+  EXPECT_NE(page.find("x &lt; y &amp;&amp; y &gt; z"), std::string::npos);
+  EXPECT_EQ(count(page, "<script>"), 1u);  // only the page's own hover script
+}
+
+TEST(HtmlReport, DownsamplesLongTimelines) {
+  SampleRun r = make_ai_outage(4000);
+  const std::string page = html_report(r.run, r.evaluation);
+  const std::regex path_re("<path class=\"series\" data-name=\"P99\" d=\"([^\"]*)\"");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(page, match, path_re));
+  const std::string d = match[1];
+  EXPECT_LE(count(d, "L") + count(d, "M"), kMaxChartPoints);
+  EXPECT_GT(count(d, "L"), 1000u);
+  EXPECT_NE(page.find("Downsampled to at most 1500 points"), std::string::npos);
+}
+
+TEST(HtmlReport, IsDeterministic) {
+  SampleRun a = make_ai_outage(300);
+  SampleRun b = make_ai_outage(300);
+  EXPECT_EQ(html_report(a.run, a.evaluation), html_report(b.run, b.evaluation));
+}
+
+}  // namespace
+}  // namespace faultline::monitoring
