@@ -44,7 +44,9 @@ code { font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; bac
 .card .value { font-size:22px; font-weight:650; font-variant-numeric:tabular-nums; margin-top:2px; }
 figure.chart { position:relative; margin:0 0 16px; background:var(--card); border:1px solid var(--line);
   border-radius:10px; padding:14px 16px 10px; }
-figure.chart svg { display:block; width:100%; height:auto; }
+figure.chart .scroll { overflow-x:auto; }
+/* Below ~640 px the 11-unit labels would shrink past legibility: scroll instead. */
+figure.chart svg { display:block; width:100%; min-width:640px; height:auto; }
 figcaption { color:var(--muted); font-size:12.5px; margin-top:4px; }
 .tip { position:absolute; display:none; pointer-events:none; background:#0f172aee; color:#fff;
   font-size:12px; padding:6px 9px; border-radius:6px; white-space:nowrap; }
@@ -81,7 +83,8 @@ document.querySelectorAll('svg.fl-line-chart').forEach(function (svg) {
   cursor.setAttribute('y1', py1); cursor.setAttribute('y2', py0);
   cursor.setAttribute('stroke', '#334155'); cursor.setAttribute('stroke-dasharray', '3 3');
   cursor.style.display = 'none'; svg.appendChild(cursor);
-  var tip = document.createElement('div'); tip.className = 'tip'; svg.parentNode.appendChild(tip);
+  var fig = svg.closest('figure') || svg.parentNode;
+  var tip = document.createElement('div'); tip.className = 'tip'; fig.appendChild(tip);
   function hide() { cursor.style.display = 'none'; tip.style.display = 'none'; }
   svg.addEventListener('mouseleave', hide);
   svg.addEventListener('mousemove', function (ev) {
@@ -98,10 +101,10 @@ document.querySelectorAll('svg.fl-line-chart').forEach(function (svg) {
               (v >= 100 ? v.toFixed(0) : v.toFixed(1)) + ' ' + d.unit;
     });
     cursor.setAttribute('x1', p.x); cursor.setAttribute('x2', p.x); cursor.style.display = '';
-    var box = svg.parentNode.getBoundingClientRect();
+    var box = fig.getBoundingClientRect();
     tip.innerHTML = html; tip.style.display = 'block';
-    tip.style.left = Math.min(ev.clientX - box.left + 14, box.width - tip.offsetWidth - 8) + 'px';
-    tip.style.top = (ev.clientY - box.top + 14) + 'px';
+    tip.style.left = Math.max(4, Math.min(ev.clientX - box.left + 14, box.width - tip.offsetWidth - 8)) + 'px';
+    tip.style.top = Math.max(4, Math.min(ev.clientY - box.top + 14, box.height - tip.offsetHeight - 4)) + 'px';
   });
 });
 )js";

@@ -163,8 +163,9 @@ std::string breaker_chart(const RunOutcome& run, const std::vector<Band>& bands,
 }
 
 std::string figure(std::string_view svg, std::string_view caption) {
-  return fmt::format("<figure class=\"chart\">\n{}<figcaption>{}</figcaption>\n</figure>\n", svg,
-                     caption);
+  return fmt::format(
+      "<figure class=\"chart\">\n<div class=\"scroll\">\n{}</div>\n<figcaption>{}</figcaption>\n</figure>\n",
+      svg, caption);
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ window.addEventListener('load', function () {
   charts.forEach(function (svg) {
     var r = svg.getBoundingClientRect();
     svg.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true }));
-    var tip = svg.parentNode.querySelector('.tip');
+    var tip = svg.closest('figure').querySelector('.tip');
     if (tip && tip.style.display === 'block' && /t = /.test(tip.textContent)) shown++;
   });
   console.log('HOVER-PROBE ' + shown + '/' + charts.length);
