@@ -1,11 +1,11 @@
 #include "monitoring/console_report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "monitoring/terminal.h"
 
@@ -34,9 +34,12 @@ double percent(std::uint64_t part, std::uint64_t whole) {
 
 std::string status_text(SliStatus s, bool colour) {
   switch (s) {
-    case SliStatus::kMeeting: return "✅ " + paint("meeting", Colour::kGreen, colour);
-    case SliStatus::kAtRisk: return "⚠️  " + paint("at risk", Colour::kYellow, colour);
-    case SliStatus::kBreaching: return "❌ " + paint("breaching", Colour::kRed, colour);
+    case SliStatus::kMeeting:
+      return "✅ " + paint("meeting", Colour::kGreen, colour);
+    case SliStatus::kAtRisk:
+      return "⚠️  " + paint("at risk", Colour::kYellow, colour);
+    case SliStatus::kBreaching:
+      return "❌ " + paint("breaching", Colour::kRed, colour);
   }
   return "";
 }
@@ -52,8 +55,8 @@ std::string padded(const std::string& painted, std::size_t visible, std::size_t 
 // Characters a POSIX shell reads literally; anything else gets single quotes.
 std::string shell_quote(const std::string& word) {
   const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./=:,@%+-").find(c) !=
-                                                              std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("_./=:,@%+-").find(c) != std::string_view::npos;
   });
   if (plain) return word;
   std::string out = "'";
@@ -104,16 +107,18 @@ void sli_table(Out out, const Evaluation& e, bool colour) {
 
 void breaker_section(Out out, const sim::Metrics& m, const ConsoleOptions& o) {
   for (const sim::BreakerMetrics& b : m.breakers()) {
-    fmt::format_to(out, "  {} ({})  {} at end · {} transition{} · rejected {} · calls while open {}\n",
-                   paint(b.name, Colour::kBold, o.colour), b.type.empty() ? "-" : b.type,
-                   b.state_at_end, b.transitions.size(), b.transitions.size() == 1 ? "" : "s",
-                   b.rejected, b.calls_while_open);
+    fmt::format_to(
+        out, "  {} ({})  {} at end · {} transition{} · rejected {} · calls while open {}\n",
+        paint(b.name, Colour::kBold, o.colour), b.type.empty() ? "-" : b.type, b.state_at_end,
+        b.transitions.size(), b.transitions.size() == 1 ? "" : "s", b.rejected, b.calls_while_open);
     const std::size_t shown = o.verbosity == Verbosity::kVerbose
                                   ? b.transitions.size()
                                   : std::min(b.transitions.size(), kTransitionsShown);
     for (std::size_t i = 0; i < shown; ++i) {
       const sim::BreakerTransitionRecord& t = b.transitions[i];
-      const Colour c = t.to == "OPEN" ? Colour::kRed : t.to == "CLOSED" ? Colour::kGreen : Colour::kYellow;
+      const Colour c = t.to == "OPEN"     ? Colour::kRed
+                       : t.to == "CLOSED" ? Colour::kGreen
+                                          : Colour::kYellow;
       fmt::format_to(out, "    {:>9}  {:<9} -> {}  {}\n", seconds_text(to_seconds(t.at)), t.from,
                      padded(paint(t.to, c, o.colour), t.to.size(), 9), t.reason);
     }
@@ -131,7 +136,8 @@ void fault_section(Out out, const sim::Metrics& m) {
     const sim::FaultMetrics& f = m.faults()[i];
     const double start = to_seconds(f.start), end = to_seconds(f.end);
     fmt::format_to(out, "  #{:<2} {:<{}}  {:>9} -> {:<9} {:<10}  hits {}\n", i, f.label, label_w,
-                   seconds_text(start), seconds_text(end), "(" + seconds_text(end - start) + ")", f.hits);
+                   seconds_text(start), seconds_text(end), "(" + seconds_text(end - start) + ")",
+                   f.hits);
   }
 }
 
@@ -141,11 +147,13 @@ void alert_section(Out out, const Evaluation& e, bool colour) {
     return;
   }
   std::size_t label_w = 0;
-  for (const AlertEvent& a : e.alerts) label_w = std::max(label_w, a.name.size() + a.severity.size() + 3);
+  for (const AlertEvent& a : e.alerts)
+    label_w = std::max(label_w, a.name.size() + a.severity.size() + 3);
   for (const AlertEvent& a : e.alerts) {
     const std::string severity = a.severity.empty() ? "-" : a.severity;
-    const std::string resolved = a.resolved_at_s ? "resolved " + seconds_text(*a.resolved_at_s)
-                                                 : paint("still firing at the end", Colour::kRed, colour);
+    const std::string resolved = a.resolved_at_s
+                                     ? "resolved " + seconds_text(*a.resolved_at_s)
+                                     : paint("still firing at the end", Colour::kRed, colour);
     const std::string label = paint(a.name, Colour::kBold, colour) + " [" + severity + "]";
     fmt::format_to(out, "  {}  pending {:>9}  fired {:>9}  {}\n",
                    padded(label, a.name.size() + severity.size() + 3, label_w),
@@ -156,7 +164,8 @@ void alert_section(Out out, const Evaluation& e, bool colour) {
 void check_section(Out out, const Evaluation& e, bool colour) {
   if (e.checks.empty()) fmt::format_to(out, "  none\n");
   for (const CheckResult& c : e.checks) {
-    const std::string mark = c.passed ? paint("✓", Colour::kGreen, colour) : paint("✗", Colour::kRed, colour);
+    const std::string mark =
+        c.passed ? paint("✓", Colour::kGreen, colour) : paint("✗", Colour::kRed, colour);
     fmt::format_to(out, "  {} {}", mark, c.name);
     if (!c.detail.empty()) fmt::format_to(out, " — {}", c.detail);
     if (!c.passed && !c.pointer.empty()) fmt::format_to(out, " ({})", c.pointer);
@@ -168,13 +177,16 @@ void dependency_section(Out out, const sim::Metrics& m) {
   std::size_t name_w = 4;
   for (const auto& d : m.dependencies()) name_w = std::max(name_w, d.name.size());
   for (const sim::DependencyMetrics& d : m.dependencies()) {
-    fmt::format_to(out, "  {:<{}}  calls {}  errors {} ({:.2f}%)  timeouts {}  mean {} ms  p95 {} ms  p99 {} ms\n",
-                   d.name, name_w, d.calls, d.errors, percent(d.errors, d.calls), d.timeouts,
-                   format_ms(d.latency.mean_ms()), format_ms(to_millis(d.latency.quantile(0.95))),
-                   format_ms(to_millis(d.latency.quantile(0.99))));
+    fmt::format_to(
+        out,
+        "  {:<{}}  calls {}  errors {} ({:.2f}%)  timeouts {}  mean {} ms  p95 {} ms  p99 {} ms\n",
+        d.name, name_w, d.calls, d.errors, percent(d.errors, d.calls), d.timeouts,
+        format_ms(d.latency.mean_ms()), format_ms(to_millis(d.latency.quantile(0.95))),
+        format_ms(to_millis(d.latency.quantile(0.99))));
   }
   const sim::CoalescingMetrics& c = m.coalescing();
-  fmt::format_to(out, "  coalescing: requests {}  executions {}  cache hits {}  joined in flight {}\n",
+  fmt::format_to(out,
+                 "  coalescing: requests {}  executions {}  cache hits {}  joined in flight {}\n",
                  c.requests, c.executions, c.cache_hits, c.joined_in_flight);
 }
 
@@ -196,7 +208,8 @@ std::string format_sli_value(const SliResult& sli, double value) {
 
 std::string sli_target_text(const SliResult& sli) {
   if (!sli.target) return "-";
-  return fmt::format("{} {}", higher_is_better(sli) ? ">=" : "<=", format_sli_value(sli, *sli.target));
+  return fmt::format("{} {}",
+                     higher_is_better(sli) ? ">=" : "<=", format_sli_value(sli, *sli.target));
 }
 
 std::string reproduce_command(const RunOutcome& run, const std::vector<std::string>& set_args) {
@@ -310,11 +323,12 @@ std::string verdict_line(const RunOutcome& run, const Evaluation& evaluation,
   const bool colour = options.colour;
   const SliResult* availability = find_sli(evaluation, "availability");
   const SliResult* p95 = find_sli(evaluation, "latency_p95");
-  std::string line = fmt::format(
-      "{} {:<{}}  avail {:.2f}%  p95 {} ms  breaker opens {}  (seed {})",
-      evaluation.passed ? paint("PASS", Colour::kGreen, colour) : paint("FAIL", Colour::kRed, colour),
-      e.name, options.name_width, availability ? availability->current : f.success_rate,
-      format_ms(p95 ? p95->current : f.p95_ms), f.breaker_opens, e.seed);
+  std::string line =
+      fmt::format("{} {:<{}}  avail {:.2f}%  p95 {} ms  breaker opens {}  (seed {})",
+                  evaluation.passed ? paint("PASS", Colour::kGreen, colour)
+                                    : paint("FAIL", Colour::kRed, colour),
+                  e.name, options.name_width, availability ? availability->current : f.success_rate,
+                  format_ms(p95 ? p95->current : f.p95_ms), f.breaker_opens, e.seed);
   const auto failed = failed_checks(evaluation);
   if (!failed.empty()) {
     line += "  failed: ";

@@ -2,8 +2,9 @@
 // block, then SLIs, breaker transitions, faults, alerts, checks and the verdict) and the one
 // verdict line per experiment of `--quiet`. Every output names the seed and how to reproduce.
 //
-//   fmt::print("{}", console_report(run, evaluation, {.colour = use_colour(OutputStream::kStdout)}));
-//   fmt::print("{}\n", verdict_line(run, evaluation, {.name_width = 24}));
+//   fmt::print("{}", console_report(run, evaluation, {.colour =
+//   use_colour(OutputStream::kStdout)})); fmt::print("{}\n", verdict_line(run, evaluation,
+//   {.name_width = 24}));
 //
 // Pure functions returning text; no ANSI escape unless `colour`. Thread-safe on distinct inputs.
 #pragma once
@@ -25,7 +26,7 @@ struct ConsoleOptions {
   bool colour = false;
   Verbosity verbosity = Verbosity::kNormal;
   std::vector<std::string> set_args = {};  // the run's --set PATH=VALUE arguments, for "reproduce"
-  int name_width = 0;                 // verdict_line: pads the experiment name to this width
+  int name_width = 0;                      // verdict_line: pads the experiment name to this width
 };
 
 std::string console_report(const RunOutcome& run, const Evaluation& evaluation,
@@ -43,9 +44,9 @@ struct LoadTestFigures {
   std::uint64_t total_requests = 0;
   double success_rate = 0;  // percent of total; 0 when there were no requests
   double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
-  double requests_per_second = 0;  // the throughput SLI when evaluated, else total / measured s
-  std::string concurrent_users;    // "50"; open model: "open model, 100.0 rps (peak 37 in flight)"
-  std::uint64_t breaker_opens = 0; // transitions to OPEN, all breakers
+  double requests_per_second = 0;   // the throughput SLI when evaluated, else total / measured s
+  std::string concurrent_users;     // "50"; open model: "open model, 100.0 rps (peak 37 in flight)"
+  std::uint64_t breaker_opens = 0;  // transitions to OPEN, all breakers
 };
 LoadTestFigures load_test_figures(const RunOutcome& run, const Evaluation& evaluation);
 

@@ -1,7 +1,7 @@
 // The time charts of report.html, built from the per-second timeline.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "monitoring/html_report.h"
 #include "monitoring/html_report_sections.h"
@@ -39,7 +39,8 @@ std::vector<Band> time_bands(const RunOutcome& run, const Evaluation& evaluation
     b.x0 = start;
     b.x1 = end > start ? end : end_s;
     b.label = fmt::format("F{} {}", i, f.label);
-    b.tooltip = fmt::format("fault {}: {}, {} to {}, {} hits", i, f.label, secs(start), secs(b.x1), f.hits);
+    b.tooltip =
+        fmt::format("fault {}: {}, {} to {}, {} hits", i, f.label, secs(start), secs(b.x1), f.hits);
     b.colour = kFaultBandColour;
     b.legend = "fault window";
     b.edge = BandEdge::kTop;
@@ -51,8 +52,9 @@ std::vector<Band> time_bands(const RunOutcome& run, const Evaluation& evaluation
     b.x0 = a.fired_at_s;
     b.x1 = a.resolved_at_s.value_or(end_s);
     b.label = a.name;
-    b.tooltip = fmt::format("alert {} ({}): fired at {}, {}", a.name, a.severity, secs(a.fired_at_s),
-                            a.resolved_at_s ? "resolved at " + secs(*a.resolved_at_s) : "still firing at the end");
+    b.tooltip = fmt::format(
+        "alert {} ({}): fired at {}, {}", a.name, a.severity, secs(a.fired_at_s),
+        a.resolved_at_s ? "resolved at " + secs(*a.resolved_at_s) : "still firing at the end");
     b.colour = kAlertBandColour;
     b.legend = "alert firing";
     b.edge = BandEdge::kBottom;
@@ -71,27 +73,46 @@ std::vector<Point> per_second(const RunOutcome& run, Value value, bool needs_ans
   out.reserve(rows.size());
   for (std::size_t s = 0; s < rows.size(); ++s) {
     const bool has = !needs_answers || rows[s].answered > 0;
-    out.push_back({static_cast<double>(s) + 0.5, has ? static_cast<double>(value(rows[s])) : kNoValue});
+    out.push_back(
+        {static_cast<double>(s) + 0.5, has ? static_cast<double>(value(rows[s])) : kNoValue});
   }
   return out;
 }
 
 std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
-  LineChart c({.title = "Latency per second", .y_label = "ms", .x_max = end_s, .id = "chart-latency"});
+  LineChart c(
+      {.title = "Latency per second", .y_label = "ms", .x_max = end_s, .id = "chart-latency"});
   using Row = sim::TimelineRow;
-  c.add_series({"P50", kP50, downsample(per_second(run, [](const Row& r) { return r.p50_ms; }, true), kMaxChartPoints, Reduce::kMean)});
-  c.add_series({"P95", kP95, downsample(per_second(run, [](const Row& r) { return r.p95_ms; }, true), kMaxChartPoints, Reduce::kMax)});
-  c.add_series({"P99", kP99, downsample(per_second(run, [](const Row& r) { return r.p99_ms; }, true), kMaxChartPoints, Reduce::kMax)});
+  c.add_series({"P50", kP50,
+                downsample(per_second(
+                               run, [](const Row& r) { return r.p50_ms; }, true),
+                           kMaxChartPoints, Reduce::kMean)});
+  c.add_series({"P95", kP95,
+                downsample(per_second(
+                               run, [](const Row& r) { return r.p95_ms; }, true),
+                           kMaxChartPoints, Reduce::kMax)});
+  c.add_series({"P99", kP99,
+                downsample(per_second(
+                               run, [](const Row& r) { return r.p99_ms; }, true),
+                           kMaxChartPoints, Reduce::kMax)});
   for (const Band& b : bands) c.add_band(b);
   return c.render();
 }
 
 std::string throughput_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
-  LineChart c({.title = "Throughput and errors per second", .y_label = "requests/s", .x_max = end_s,
+  LineChart c({.title = "Throughput and errors per second",
+               .y_label = "requests/s",
+               .x_max = end_s,
                .id = "chart-throughput"});
   using Row = sim::TimelineRow;
-  c.add_series({"answered/s", kAnswered, downsample(per_second(run, [](const Row& r) { return r.answered; }, false), kMaxChartPoints, Reduce::kMean)});
-  c.add_series({"5xx/s", kErrors, downsample(per_second(run, [](const Row& r) { return r.server_errors; }, false), kMaxChartPoints, Reduce::kMax)});
+  c.add_series({"answered/s", kAnswered,
+                downsample(per_second(
+                               run, [](const Row& r) { return r.answered; }, false),
+                           kMaxChartPoints, Reduce::kMean)});
+  c.add_series({"5xx/s", kErrors,
+                downsample(per_second(
+                               run, [](const Row& r) { return r.server_errors; }, false),
+                           kMaxChartPoints, Reduce::kMax)});
   for (const Band& b : bands) c.add_band(b);
   return c.render();
 }
@@ -133,7 +154,8 @@ Lane breaker_lane(const RunOutcome& run, std::size_t b, double end_s) {
     push_span(spans, from, end_s, state);
   } else {
     const std::size_t seconds = m.timeline().size();
-    const std::size_t per = std::max<std::size_t>(1, (seconds + kMaxChartPoints - 1) / kMaxChartPoints);
+    const std::size_t per =
+        std::max<std::size_t>(1, (seconds + kMaxChartPoints - 1) / kMaxChartPoints);
     for (std::size_t s = 0; s < seconds; s += per) {
       const std::size_t end = std::min(seconds, s + per);
       sim::BreakerSecondState worst = sim::BreakerSecondState::kClosed;
@@ -153,8 +175,10 @@ Lane breaker_lane(const RunOutcome& run, std::size_t b, double end_s) {
 }
 
 std::string breaker_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
-  LaneChart c({.title = "Circuit breaker states", .y_label = "", .x_max = end_s, .id = "chart-breakers"});
-  for (std::size_t b = 0; b < run.metrics->breakers().size(); ++b) c.add_lane(breaker_lane(run, b, end_s));
+  LaneChart c(
+      {.title = "Circuit breaker states", .y_label = "", .x_max = end_s, .id = "chart-breakers"});
+  for (std::size_t b = 0; b < run.metrics->breakers().size(); ++b)
+    c.add_lane(breaker_lane(run, b, end_s));
   c.add_legend({"CLOSED", breaker_state_colour("CLOSED")});
   c.add_legend({"HALF_OPEN", breaker_state_colour("HALF_OPEN")});
   c.add_legend({"OPEN", breaker_state_colour("OPEN")});
@@ -164,7 +188,8 @@ std::string breaker_chart(const RunOutcome& run, const std::vector<Band>& bands,
 
 std::string figure(std::string_view svg, std::string_view caption) {
   return fmt::format(
-      "<figure class=\"chart\">\n<div class=\"scroll\">\n{}</div>\n<figcaption>{}</figcaption>\n</figure>\n",
+      "<figure class=\"chart\">\n<div "
+      "class=\"scroll\">\n{}</div>\n<figcaption>{}</figcaption>\n</figure>\n",
       svg, caption);
 }
 
@@ -182,20 +207,24 @@ std::string charts_section(const RunOutcome& run, const Evaluation& evaluation) 
   const std::vector<Band> bands = time_bands(run, evaluation, end_s);
   const bool downsampled = run.metrics->timeline().size() > kMaxChartPoints;
   const std::string note =
-      downsampled ? fmt::format(" Downsampled to at most {} points per series (max of each bucket "
-                                "for P95, P99 and 5xx; mean for P50 and throughput).",
-                                kMaxChartPoints)
+      downsampled ? fmt::format(
+                        " Downsampled to at most {} points per series (max of each bucket "
+                        "for P95, P99 and 5xx; mean for P50 and throughput).",
+                        kMaxChartPoints)
                   : std::string();
   std::string out = "<section id=\"charts\">\n<h2>Timeline</h2>\n";
   out += figure(latency_chart(run, bands, end_s),
                 "Latency percentiles of the requests answered in each virtual second; gaps are "
                 "seconds with no answers. Shaded: fault windows (top strip) and alert firings "
-                "(bottom strip)." + note);
-  out += figure(throughput_chart(run, bands, end_s),
-                "Requests answered per virtual second (any status) and 5xx answers per second." + note);
+                "(bottom strip)." +
+                    note);
+  out += figure(
+      throughput_chart(run, bands, end_s),
+      "Requests answered per virtual second (any status) and 5xx answers per second." + note);
   if (!run.metrics->breakers().empty()) {
-    out += figure(breaker_chart(run, bands, end_s),
-                  "State of each circuit breaker over virtual time, from its recorded transitions.");
+    out +=
+        figure(breaker_chart(run, bands, end_s),
+               "State of each circuit breaker over virtual time, from its recorded transitions.");
   }
   out += "</section>\n";
   return out;

@@ -1,8 +1,8 @@
 // The tables of report.html. Every text from the experiment or the run is escaped.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "monitoring/console_report.h"
 #include "monitoring/html_report_sections.h"
@@ -23,8 +23,8 @@ double percent(std::uint64_t part, std::uint64_t whole) {
 
 // `align` has one letter per column: 'l' text, 'r' numbers (right-aligned, tabular figures).
 // Cells are HTML already escaped by the caller.
-std::string table(std::string_view cls, const std::vector<std::string>& head, std::string_view align,
-                  const Rows& rows) {
+std::string table(std::string_view cls, const std::vector<std::string>& head,
+                  std::string_view align, const Rows& rows) {
   fmt::memory_buffer buf;
   auto out = std::back_inserter(buf);
   fmt::format_to(out, "<div class=\"table-wrap {0}\"><table class=\"{0}\">\n<thead><tr>", cls);
@@ -47,7 +47,9 @@ std::string section(std::string_view id, std::string_view title, std::string_vie
   return fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", id, title, body);
 }
 
-std::string empty(std::string_view what) { return fmt::format("<p class=\"empty\">{}</p>\n", what); }
+std::string empty(std::string_view what) {
+  return fmt::format("<p class=\"empty\">{}</p>\n", what);
+}
 
 // "≥ 99.90 %" reads better than the console's ASCII ">=".
 std::string target_html(const SliResult& s) {
@@ -59,9 +61,12 @@ std::string target_html(const SliResult& s) {
 
 std::string sli_pill(SliStatus s) {
   switch (s) {
-    case SliStatus::kMeeting: return "<span class=\"pill ok\">✅ meeting</span>";
-    case SliStatus::kAtRisk: return "<span class=\"pill warn\">⚠️ at risk</span>";
-    case SliStatus::kBreaching: return "<span class=\"pill bad\">❌ breaching</span>";
+    case SliStatus::kMeeting:
+      return "<span class=\"pill ok\">✅ meeting</span>";
+    case SliStatus::kAtRisk:
+      return "<span class=\"pill warn\">⚠️ at risk</span>";
+    case SliStatus::kBreaching:
+      return "<span class=\"pill bad\">❌ breaching</span>";
   }
   return "";
 }
@@ -75,8 +80,9 @@ std::string sli_table(const Evaluation& e) {
   if (e.slis.empty()) return empty("No SLIs were evaluated.");
   Rows rows;
   for (const SliResult& s : e.slis) {
-    rows.push_back({fmt::format("<strong>{}</strong>", esc(s.name)), esc(format_sli_value(s, s.current)),
-                    target_html(s), sli_pill(s.status), esc(to_string(s.trend))});
+    rows.push_back({fmt::format("<strong>{}</strong>", esc(s.name)),
+                    esc(format_sli_value(s, s.current)), target_html(s), sli_pill(s.status),
+                    esc(to_string(s.trend))});
   }
   return table("slis", {"SLI", "Current", "Target", "Status", "Trend"}, "lrrll", rows);
 }
@@ -87,7 +93,8 @@ std::string check_table(const Evaluation& e) {
   for (const CheckResult& c : e.checks) {
     std::string detail = esc(c.detail);
     if (!c.pointer.empty()) detail += fmt::format(" <code>{}</code>", esc(c.pointer));
-    rows.push_back({c.passed ? "<span class=\"pill ok\">✓ pass</span>" : "<span class=\"pill bad\">✗ fail</span>",
+    rows.push_back({c.passed ? "<span class=\"pill ok\">✓ pass</span>"
+                             : "<span class=\"pill bad\">✗ fail</span>",
                     esc(c.name), detail});
   }
   return table("checks", {"Result", "Check", "Detail"}, "lll", rows);
@@ -98,12 +105,14 @@ std::string alert_table(const Evaluation& e, double end_s) {
   Rows rows;
   for (const AlertEvent& a : e.alerts) {
     const double until = a.resolved_at_s.value_or(end_s);
-    rows.push_back({fmt::format("<strong>{}</strong>", esc(a.name)), esc(a.severity), secs(a.pending_at_s),
-                    secs(a.fired_at_s),
-                    a.resolved_at_s ? secs(*a.resolved_at_s) : "<span class=\"pill bad\">still firing</span>",
-                    secs(until - a.fired_at_s)});
+    rows.push_back(
+        {fmt::format("<strong>{}</strong>", esc(a.name)), esc(a.severity), secs(a.pending_at_s),
+         secs(a.fired_at_s),
+         a.resolved_at_s ? secs(*a.resolved_at_s) : "<span class=\"pill bad\">still firing</span>",
+         secs(until - a.fired_at_s)});
   }
-  return table("alerts", {"Alert", "Severity", "Pending at", "Fired at", "Resolved at", "Firing for"},
+  return table("alerts",
+               {"Alert", "Severity", "Pending at", "Fired at", "Resolved at", "Firing for"},
                "llrrrr", rows);
 }
 
@@ -126,20 +135,24 @@ std::string breaker_table(const sim::Metrics& m) {
   for (const sim::BreakerMetrics& b : m.breakers()) {
     const auto opens = std::count_if(b.transitions.begin(), b.transitions.end(),
                                      [](const auto& t) { return t.to == "OPEN"; });
-    rows.push_back({fmt::format("<strong>{}</strong>", esc(b.name)), esc(b.type), state_pill(b.state_at_end),
-                    fmt::format("{}", opens), fmt::format("{}", b.transitions.size()),
-                    fmt::format("{}", b.rejected), fmt::format("{}", b.calls_while_open)});
+    rows.push_back({fmt::format("<strong>{}</strong>", esc(b.name)), esc(b.type),
+                    state_pill(b.state_at_end), fmt::format("{}", opens),
+                    fmt::format("{}", b.transitions.size()), fmt::format("{}", b.rejected),
+                    fmt::format("{}", b.calls_while_open)});
     if (b.transitions.empty()) continue;
     Rows transitions;
     for (const auto& t : b.transitions) {
-      transitions.push_back({secs(to_seconds(t.at)), state_pill(t.from), state_pill(t.to), esc(t.reason)});
+      transitions.push_back(
+          {secs(to_seconds(t.at)), state_pill(t.from), state_pill(t.to), esc(t.reason)});
     }
-    details += fmt::format("<details><summary>{} — {} transition{}</summary>\n{}</details>\n", esc(b.name),
-                           b.transitions.size(), b.transitions.size() == 1 ? "" : "s",
-                           table("transitions", {"At", "From", "To", "Reason"}, "rlll", transitions));
+    details +=
+        fmt::format("<details><summary>{} — {} transition{}</summary>\n{}</details>\n", esc(b.name),
+                    b.transitions.size(), b.transitions.size() == 1 ? "" : "s",
+                    table("transitions", {"At", "From", "To", "Reason"}, "rlll", transitions));
   }
   return table("breakers",
-               {"Breaker", "Type", "State at end", "Opens", "Transitions", "Rejected", "Calls while open"},
+               {"Breaker", "Type", "State at end", "Opens", "Transitions", "Rejected",
+                "Calls while open"},
                "lllrrrr", rows) +
          details;
 }
@@ -149,19 +162,23 @@ std::string dependency_table(const sim::Metrics& m) {
   Rows rows;
   for (const sim::DependencyMetrics& d : m.dependencies()) {
     const bool any = d.latency.count() > 0;
-    rows.push_back({fmt::format("<strong>{}</strong>", esc(d.name)), fmt::format("{}", d.calls),
-                    fmt::format("{}", d.errors), fmt::format("{:.2f} %", percent(d.errors, d.calls)),
-                    fmt::format("{}", d.timeouts), any ? format_ms(d.latency.mean_ms()) + " ms" : "-",
-                    any ? format_ms(to_millis(d.latency.quantile(0.95))) + " ms" : "-",
-                    any ? format_ms(to_millis(d.latency.quantile(0.99))) + " ms" : "-"});
+    rows.push_back(
+        {fmt::format("<strong>{}</strong>", esc(d.name)), fmt::format("{}", d.calls),
+         fmt::format("{}", d.errors), fmt::format("{:.2f} %", percent(d.errors, d.calls)),
+         fmt::format("{}", d.timeouts), any ? format_ms(d.latency.mean_ms()) + " ms" : "-",
+         any ? format_ms(to_millis(d.latency.quantile(0.95))) + " ms" : "-",
+         any ? format_ms(to_millis(d.latency.quantile(0.99))) + " ms" : "-"});
   }
-  std::string out = table("dependencies", {"Dependency", "Calls", "Errors", "Error rate", "Timeouts", "Mean", "P95", "P99"},
-                          "lrrrrrrr", rows);
+  std::string out =
+      table("dependencies",
+            {"Dependency", "Calls", "Errors", "Error rate", "Timeouts", "Mean", "P95", "P99"},
+            "lrrrrrrr", rows);
   const sim::CoalescingMetrics& c = m.coalescing();
   if (c.requests > 0) {
-    out += fmt::format("<p class=\"note\">Request coalescing: {} requests, {} executions, {} cache hits, "
-                       "{} joined in flight.</p>\n",
-                       c.requests, c.executions, c.cache_hits, c.joined_in_flight);
+    out += fmt::format(
+        "<p class=\"note\">Request coalescing: {} requests, {} executions, {} cache hits, "
+        "{} joined in flight.</p>\n",
+        c.requests, c.executions, c.cache_hits, c.joined_in_flight);
   }
   return out;
 }
@@ -171,12 +188,14 @@ std::string status_table(const sim::Metrics& m) {
   if (t.by_status.empty()) return empty("No requests were answered.");
   Rows rows;
   for (const auto& [status, n] : t.by_status) {
-    rows.push_back({fmt::format("{}", status), fmt::format("{}", n), fmt::format("{:.2f} %", percent(n, t.total))});
+    rows.push_back({fmt::format("{}", status), fmt::format("{}", n),
+                    fmt::format("{:.2f} %", percent(n, t.total))});
   }
   std::string out = table("statuses", {"Status", "Requests", "Share"}, "rrr", rows);
-  out += fmt::format("<p class=\"note\">Degraded answers (counted as successes): {}. Still in flight at "
-                     "the end: {}.</p>\n",
-                     t.degraded, t.unfinished);
+  out += fmt::format(
+      "<p class=\"note\">Degraded answers (counted as successes): {}. Still in flight at "
+      "the end: {}.</p>\n",
+      t.degraded, t.unfinished);
   return out;
 }
 

@@ -1,9 +1,9 @@
 #include "monitoring/progress.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace faultline::monitoring {
 
@@ -14,8 +14,8 @@ constexpr auto kMinInterval = std::chrono::milliseconds(100);
 
 // Terminal columns of a UTF-8 string: one per code point (the bar's blocks are one column).
 std::size_t columns_of(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string rate_text(double events_per_s) {

@@ -1,10 +1,10 @@
 #include "monitoring/svg_chart.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
 #include <map>
-
-#include <fmt/format.h>
 
 namespace faultline::monitoring {
 
@@ -107,10 +107,10 @@ void bands(Out out, const Frame& f, const std::vector<Band>& list, const std::st
       for (int row = 0; row < kLabelRows; ++row) {
         if (ends[row] > x0) continue;
         ends[row] = x0 + width;
-        const double y = top ? f.top + 15 + row * kLabelRowHeight
-                             : f.bottom - 8 - row * kLabelRowHeight;
+        const double y =
+            top ? f.top + 15 + row * kLabelRowHeight : f.bottom - 8 - row * kLabelRowHeight;
+        // The white halo (stroke under the fill) keeps labels legible over lines.
         fmt::format_to(out,
-                       // The white halo (stroke under the fill) keeps labels legible over lines.
                        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"#334155\" "
                        "stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" "
                        "paint-order=\"stroke\" clip-path=\"url(#{})\">{}</text>",
@@ -170,12 +170,23 @@ std::string escape_xml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -240,7 +251,8 @@ std::vector<Point> downsample(const std::vector<Point>& points, std::size_t max_
     }
     const double x = sum_x / static_cast<double>(end - i);
     double y = kNoValue;
-    if (with_value > 0) y = reduce == Reduce::kMax ? max_y : sum_y / static_cast<double>(with_value);
+    if (with_value > 0)
+      y = reduce == Reduce::kMax ? max_y : sum_y / static_cast<double>(with_value);
     out.push_back({x, y});
   }
   return out;

@@ -3,8 +3,9 @@
 //
 //   LineChart c({.title = "Latency", .y_label = "ms", .x_max = 900});
 //   c.add_series({"P95", "#4f46e5", downsample(points, 1500, Reduce::kMax)});
-//   c.add_band({120, 300, "F0 outage openai", "fault 0: 120-300 s", kFaultBandColour, "fault window"});
-//   std::string svg = c.render();   // <svg viewBox=...> sized by CSS, renders without JS
+//   c.add_band({120, 300, "F0 outage openai", "fault 0: 120-300 s", kFaultBandColour, "fault
+//   window"}); std::string svg = c.render();   // <svg viewBox=...> sized by CSS, renders without
+//   JS
 //
 // Every text is XML-escaped. The <svg> carries no xmlns: it is meant to be inlined in HTML,
 // whose parser puts it in the SVG namespace, and the page must hold no URL at all.
@@ -83,10 +84,10 @@ inline constexpr const char* kAlertBandColour = "#dc2626";
 struct ChartOptions {
   std::string title = {};
   std::string y_label = {};  // unit shown above the y axis, e.g. "ms"
-  double x_max = 1;         // seconds; the x axis runs from 0
-  int width = 1000;         // viewBox units; the page scales the SVG to its column
+  double x_max = 1;          // seconds; the x axis runs from 0
+  int width = 1000;          // viewBox units; the page scales the SVG to its column
   int height = 280;
-  std::string id = {};      // the svg element's id, for links and tests
+  std::string id = {};  // the svg element's id, for links and tests
 };
 
 // Lines over time with bands and a legend. The y axis starts at 0.

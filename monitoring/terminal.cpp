@@ -14,12 +14,18 @@ bool set_and_not_empty(const char* value) { return value != nullptr && value[0] 
 
 const char* code_of(Colour colour) {
   switch (colour) {
-    case Colour::kRed: return "\x1b[31m";
-    case Colour::kGreen: return "\x1b[32m";
-    case Colour::kYellow: return "\x1b[33m";
-    case Colour::kBlue: return "\x1b[34m";
-    case Colour::kGrey: return "\x1b[90m";
-    case Colour::kBold: return "\x1b[1m";
+    case Colour::kRed:
+      return "\x1b[31m";
+    case Colour::kGreen:
+      return "\x1b[32m";
+    case Colour::kYellow:
+      return "\x1b[33m";
+    case Colour::kBlue:
+      return "\x1b[34m";
+    case Colour::kGrey:
+      return "\x1b[90m";
+    case Colour::kBold:
+      return "\x1b[1m";
   }
   return "";
 }

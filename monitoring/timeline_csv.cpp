@@ -1,8 +1,8 @@
 #include "monitoring/timeline_csv.h"
 
-#include <iterator>
-
 #include <fmt/format.h>
+
+#include <iterator>
 
 namespace faultline::monitoring {
 
@@ -19,9 +19,12 @@ std::string csv_field(std::string_view text) {
 
 std::string_view breaker_state_name(sim::BreakerSecondState state) {
   switch (state) {
-    case sim::BreakerSecondState::kClosed: return "CLOSED";
-    case sim::BreakerSecondState::kHalfOpen: return "HALF_OPEN";
-    case sim::BreakerSecondState::kOpen: return "OPEN";
+    case sim::BreakerSecondState::kClosed:
+      return "CLOSED";
+    case sim::BreakerSecondState::kHalfOpen:
+      return "HALF_OPEN";
+    case sim::BreakerSecondState::kOpen:
+      return "OPEN";
   }
   return "CLOSED";
 }
@@ -31,9 +34,10 @@ std::string timeline_csv(const RunOutcome& run) {
   const auto& breakers = m.layout().breakers;
   fmt::memory_buffer out;
   auto it = std::back_inserter(out);
-  fmt::format_to(it,
-                 "second,issued,answered,succeeded,degraded,errors_5xx,rejected_503,timeouts_504,"
-                 "rate_limited_429,p50_ms,p95_ms,p99_ms,busy_workers,queued,in_flight,active_faults");
+  fmt::format_to(
+      it,
+      "second,issued,answered,succeeded,degraded,errors_5xx,rejected_503,timeouts_504,"
+      "rate_limited_429,p50_ms,p95_ms,p99_ms,busy_workers,queued,in_flight,active_faults");
   for (const auto& name : breakers) fmt::format_to(it, ",{}", csv_field("breaker:" + name));
   fmt::format_to(it, "\n");
 

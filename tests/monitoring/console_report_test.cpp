@@ -43,9 +43,12 @@ class ConsoleReportTest : public ::testing::Test {
         const Instant at = std::chrono::seconds(s) + std::chrono::milliseconds(i * 40);
         metrics_.on_request_issued(at);
         const bool fail = s == 3 && i == 0;
-        metrics_.on_request_done(at, at + 100ms, fail ? sim::kStatusUnavailable : 200, !fail, false);
+        metrics_.on_request_done(at, at + 100ms, fail ? sim::kStatusUnavailable : 200, !fail,
+                                 false);
       }
-      metrics_.close_second(3, 0, {s >= 3 && s < 6 ? sim::BreakerSecondState::kOpen : sim::BreakerSecondState::kClosed});
+      metrics_.close_second(
+          3, 0,
+          {s >= 3 && s < 6 ? sim::BreakerSecondState::kOpen : sim::BreakerSecondState::kClosed});
     }
     auto& b = metrics_.breakers()[0];
     b.transitions = {{3400ms, "CLOSED", "OPEN", "5 consecutive failures"},
@@ -57,13 +60,16 @@ class ConsoleReportTest : public ::testing::Test {
     metrics_.faults()[0].hits = 61;
     run_ = RunOutcome{&experiment_, &metrics_, 10s, 0, 0};
 
-    evaluation_.slis = {{"availability", 99.5, 99.9, "%", SliStatus::kAtRisk, Trend::kStable},
-                        {"latency_p95", 412, 500.0, "ms", SliStatus::kMeeting, Trend::kStable},
-                        {"error_rate", 0.5, 0.1, "%", SliStatus::kBreaching, Trend::kDegrading},
-                        {"throughput", 20.0, std::nullopt, "rps", SliStatus::kMeeting, Trend::kStable}};
-    evaluation_.checks = {check("breaker content-generation opens within 15 s of fault 0", true, "opened at 3.4 s", "/expect/0"),
+    evaluation_.slis = {
+        {"availability", 99.5, 99.9, "%", SliStatus::kAtRisk, Trend::kStable},
+        {"latency_p95", 412, 500.0, "ms", SliStatus::kMeeting, Trend::kStable},
+        {"error_rate", 0.5, 0.1, "%", SliStatus::kBreaching, Trend::kDegrading},
+        {"throughput", 20.0, std::nullopt, "rps", SliStatus::kMeeting, Trend::kStable}};
+    evaluation_.checks = {check("breaker content-generation opens within 15 s of fault 0", true,
+                                "opened at 3.4 s", "/expect/0"),
                           check("availability at least 99.9", false, "99.50 %", "/expect/1")};
-    evaluation_.alerts = {{"CircuitBreakerOpen", "warning", 3.4, 3.4, 6.5}, {"HighErrorRate", "critical", 4, 5, std::nullopt}};
+    evaluation_.alerts = {{"CircuitBreakerOpen", "warning", 3.4, 3.4, 6.5},
+                          {"HighErrorRate", "critical", 4, 5, std::nullopt}};
     evaluation_.passed = false;
   }
 
@@ -89,9 +95,12 @@ TEST_F(ConsoleReportTest, HasTheGuidesBlockWithTheRunsNumbers) {
   EXPECT_TRUE(contains(text, block)) << text;
   EXPECT_TRUE(contains(text, "\nTotal Requests: 200\n"));
   EXPECT_TRUE(contains(text, "\nSuccess Rate: 99.50%\n"));
-  EXPECT_TRUE(contains(text, "\nAverage Response Time: " + format_ms(metrics_.latency().mean_ms()) + "ms\n"));
-  EXPECT_TRUE(contains(text, "\nP95 Response Time: " + format_ms(to_millis(metrics_.latency().quantile(0.95))) + "ms\n"));
-  EXPECT_TRUE(contains(text, "\nP99 Response Time: " + format_ms(to_millis(metrics_.latency().quantile(0.99))) + "ms\n"));
+  EXPECT_TRUE(contains(
+      text, "\nAverage Response Time: " + format_ms(metrics_.latency().mean_ms()) + "ms\n"));
+  EXPECT_TRUE(contains(text, "\nP95 Response Time: " +
+                                 format_ms(to_millis(metrics_.latency().quantile(0.95))) + "ms\n"));
+  EXPECT_TRUE(contains(text, "\nP99 Response Time: " +
+                                 format_ms(to_millis(metrics_.latency().quantile(0.99))) + "ms\n"));
   EXPECT_TRUE(contains(text, "\nRequests/Second: 20.0\n"));
   EXPECT_TRUE(contains(text, "\nConcurrent Users: 50\n"));
   EXPECT_NEAR(metrics_.latency().mean_ms(), 100.0, 5.0);  // the scripted latency
@@ -114,26 +123,35 @@ TEST_F(ConsoleReportTest, ListsSlisBreakersFaultsAlertsAndChecks) {
   EXPECT_TRUE(contains(text, "⚠️  at risk"));
   EXPECT_TRUE(contains(text, "✅ meeting"));
   EXPECT_TRUE(contains(text, "❌ breaching  (degrading)"));
-  EXPECT_TRUE(contains(text, "content-generation (ai_service)  CLOSED at end · 3 transitions · rejected 17"));
+  EXPECT_TRUE(contains(
+      text, "content-generation (ai_service)  CLOSED at end · 3 transitions · rejected 17"));
   EXPECT_TRUE(contains(text, "    3.4 s  CLOSED    -> OPEN"));
   EXPECT_TRUE(contains(text, "5 consecutive failures"));
   EXPECT_TRUE(contains(text, "#0  outage openai      3.0 s -> 6.0 s     (3.0 s)     hits 61"));
-  EXPECT_TRUE(contains(text, "CircuitBreakerOpen [warning]  pending     3.4 s  fired     3.4 s  resolved 6.5 s"));
-  EXPECT_TRUE(contains(text, "HighErrorRate [critical]      pending     4.0 s  fired     5.0 s  still firing at the end"));
-  EXPECT_TRUE(contains(text, "  ✓ breaker content-generation opens within 15 s of fault 0 — opened at 3.4 s\n"));
+  EXPECT_TRUE(contains(
+      text, "CircuitBreakerOpen [warning]  pending     3.4 s  fired     3.4 s  resolved 6.5 s"));
+  EXPECT_TRUE(contains(
+      text,
+      "HighErrorRate [critical]      pending     4.0 s  fired     5.0 s  still firing at the end"));
+  EXPECT_TRUE(contains(
+      text, "  ✓ breaker content-generation opens within 15 s of fault 0 — opened at 3.4 s\n"));
   EXPECT_TRUE(contains(text, "  ✗ availability at least 99.9 — 99.50 % (/expect/1)\n"));
 }
 
 TEST_F(ConsoleReportTest, EndsWithVerdictSeedAndReproduceCommand) {
   std::string text = console_report(run_, evaluation_);
   EXPECT_TRUE(contains(text, "\n❌ Load test failed: 1 of 2 checks failed\n"));
-  EXPECT_TRUE(text.ends_with("seed 42 · reproduce: faultline run experiments/ai-outage.json --seed 42\n")) << text;
+  EXPECT_TRUE(
+      text.ends_with("seed 42 · reproduce: faultline run experiments/ai-outage.json --seed 42\n"))
+      << text;
 
   evaluation_.checks[1].passed = true;
   evaluation_.passed = true;
-  text = console_report(run_, evaluation_, {.set_args = {"faults.0.start_s=30", "description=two words"}});
+  text = console_report(run_, evaluation_,
+                        {.set_args = {"faults.0.start_s=30", "description=two words"}});
   EXPECT_TRUE(contains(text, "\n✅ Load test passed!\n"));
-  EXPECT_TRUE(contains(text, "--seed 42 --set faults.0.start_s=30 --set 'description=two words'\n"));
+  EXPECT_TRUE(
+      contains(text, "--seed 42 --set faults.0.start_s=30 --set 'description=two words'\n"));
 }
 
 TEST_F(ConsoleReportTest, NoAnsiCodesUnlessColour) {
@@ -146,7 +164,8 @@ TEST_F(ConsoleReportTest, NoAnsiCodesUnlessColour) {
 }
 
 TEST_F(ConsoleReportTest, VerboseAddsDependenciesAndAllTransitions) {
-  for (int i = 0; i < 12; ++i) metrics_.breakers()[0].transitions.push_back({7s, "CLOSED", "OPEN", "flap"});
+  for (int i = 0; i < 12; ++i)
+    metrics_.breakers()[0].transitions.push_back({7s, "CLOSED", "OPEN", "flap"});
   const std::string normal = console_report(run_, evaluation_);
   EXPECT_TRUE(contains(normal, "... 5 more"));
   EXPECT_FALSE(contains(normal, "Dependencies:"));
@@ -175,11 +194,11 @@ TEST_F(ConsoleReportTest, VerdictLine) {
 TEST(Terminal, ColourRule) {
   EXPECT_TRUE(colour_decision(true, nullptr, nullptr, "xterm-256color"));
   EXPECT_FALSE(colour_decision(false, nullptr, nullptr, "xterm"));
-  EXPECT_FALSE(colour_decision(true, "1", nullptr, "xterm"));     // NO_COLOR
-  EXPECT_TRUE(colour_decision(true, "", nullptr, "xterm"));       // empty NO_COLOR is unset
-  EXPECT_TRUE(colour_decision(false, nullptr, "1", nullptr));     // FORCE_COLOR on a pipe
-  EXPECT_FALSE(colour_decision(true, nullptr, "0", "xterm"));     // FORCE_COLOR=0
-  EXPECT_FALSE(colour_decision(true, "1", "1", "xterm"));         // NO_COLOR wins
+  EXPECT_FALSE(colour_decision(true, "1", nullptr, "xterm"));  // NO_COLOR
+  EXPECT_TRUE(colour_decision(true, "", nullptr, "xterm"));    // empty NO_COLOR is unset
+  EXPECT_TRUE(colour_decision(false, nullptr, "1", nullptr));  // FORCE_COLOR on a pipe
+  EXPECT_FALSE(colour_decision(true, nullptr, "0", "xterm"));  // FORCE_COLOR=0
+  EXPECT_FALSE(colour_decision(true, "1", "1", "xterm"));      // NO_COLOR wins
   EXPECT_FALSE(colour_decision(true, nullptr, nullptr, "dumb"));
   EXPECT_EQ(paint("x", Colour::kRed, false), "x");
   EXPECT_EQ(paint("x", Colour::kRed, true), "\x1b[31mx\x1b[0m");
@@ -188,7 +207,8 @@ TEST(Terminal, ColourRule) {
 TEST(Progress, LineText) {
   EXPECT_EQ(format_progress("run", 0.5, 450, 1.25e6),
             "run  [████████████░░░░░░░░░░░░]  50%  t=450.0 s  1.25 M events/s");
-  EXPECT_EQ(format_progress("run", 2.0, 1, 950), "run  [████████████████████████] 100%  t=1.0 s  950 events/s");
+  EXPECT_EQ(format_progress("run", 2.0, 1, 950),
+            "run  [████████████████████████] 100%  t=1.0 s  950 events/s");
 }
 
 TEST(Progress, DisabledWritesNothing) {

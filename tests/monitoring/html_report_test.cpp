@@ -4,13 +4,13 @@
 // browser check (tests/browser/check_report.sh).
 #include "monitoring/html_report.h"
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <regex>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "sim/status.h"
 
@@ -90,8 +90,9 @@ SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-
     for (const auto& [at, from, to, why] : transitions) {
       if (at <= t) s = to;
     }
-    return s == "OPEN" ? sim::BreakerSecondState::kOpen
-                       : s == "HALF_OPEN" ? sim::BreakerSecondState::kHalfOpen : sim::BreakerSecondState::kClosed;
+    return s == "OPEN"        ? sim::BreakerSecondState::kOpen
+           : s == "HALF_OPEN" ? sim::BreakerSecondState::kHalfOpen
+                              : sim::BreakerSecondState::kClosed;
   };
 
   Noise noise;
@@ -120,7 +121,8 @@ SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-
       m.on_dependency_call(ai ? 0 : 1);
       m.on_dependency_answer(ai ? 0 : 1, ms(latency * 0.8), status == 200);
     }
-    const std::vector<sim::BreakerSecondState> states = {state_at(s + 1.0 - 1e-9), sim::BreakerSecondState::kClosed};
+    const std::vector<sim::BreakerSecondState> states = {state_at(s + 1.0 - 1e-9),
+                                                         sim::BreakerSecondState::kClosed};
     m.close_second(static_cast<std::uint32_t>(20 + noise.next() * 10), 0, states);
   }
   m.faults()[0].start = 120s;
@@ -131,18 +133,25 @@ SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-
 
   r.run = RunOutcome{&r.experiment, r.metrics.get(), e.duration, 0, 0};
   const auto& t = m.totals();
-  const double availability = 100.0 * static_cast<double>(t.succeeded) / static_cast<double>(t.total);
+  const double availability =
+      100.0 * static_cast<double>(t.succeeded) / static_cast<double>(t.total);
   r.evaluation.slis = {
       {"availability", availability, 90.0, "%", SliStatus::kMeeting, Trend::kStable},
-      {"latency_p95", to_millis(m.latency().quantile(0.95)), 1500.0, "ms", SliStatus::kAtRisk, Trend::kDegrading},
-      {"latency_p99", to_millis(m.latency().quantile(0.99)), 2000.0, "ms", SliStatus::kMeeting, Trend::kStable},
-      {"error_rate", 100.0 * static_cast<double>(t.server_errors) / static_cast<double>(t.total), 10.0, "%",
-       SliStatus::kMeeting, Trend::kImproving},
-      {"throughput", static_cast<double>(t.total) / seconds, std::nullopt, "rps", SliStatus::kMeeting, Trend::kStable}};
+      {"latency_p95", to_millis(m.latency().quantile(0.95)), 1500.0, "ms", SliStatus::kAtRisk,
+       Trend::kDegrading},
+      {"latency_p99", to_millis(m.latency().quantile(0.99)), 2000.0, "ms", SliStatus::kMeeting,
+       Trend::kStable},
+      {"error_rate", 100.0 * static_cast<double>(t.server_errors) / static_cast<double>(t.total),
+       10.0, "%", SliStatus::kMeeting, Trend::kImproving},
+      {"throughput", static_cast<double>(t.total) / seconds, std::nullopt, "rps",
+       SliStatus::kMeeting, Trend::kStable}};
   r.evaluation.checks = {
-      check("breaker " + breaker_name + " opens within 15 s of fault 0", true, "opened at 121.4 s, 1.4 s after fault 0 started", "/expect/0"),
-      check("breaker " + breaker_name + " closes within 90 s of the end of fault 0", true, "closed at 303.5 s, 3.5 s after fault 0 ended", "/expect/1"),
-      check("breaker " + breaker_name + " max 0 calls while open", true, "0 calls reached openai while OPEN", "/expect/2"),
+      check("breaker " + breaker_name + " opens within 15 s of fault 0", true,
+            "opened at 121.4 s, 1.4 s after fault 0 started", "/expect/0"),
+      check("breaker " + breaker_name + " closes within 90 s of the end of fault 0", true,
+            "closed at 303.5 s, 3.5 s after fault 0 ended", "/expect/1"),
+      check("breaker " + breaker_name + " max 0 calls while open", true,
+            "0 calls reached openai while OPEN", "/expect/2"),
       check("availability at least 90", true, fmt::format("{:.2f} %", availability), "/expect/3")};
   r.evaluation.alerts = {{"CircuitBreakerOpen", "warning", 121.4, 121.4, 303.5},
                          {"HighErrorRate", "critical", 150.0, 270.0, 330.0}};
@@ -152,7 +161,8 @@ SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-
 
 TEST(HtmlReport, WritesSampleWhenAsked) {
   const char* path = std::getenv("FAULTLINE_SAMPLE_REPORT");
-  if (path == nullptr || *path == '\0') GTEST_SKIP() << "set FAULTLINE_SAMPLE_REPORT=/tmp/report.html";
+  if (path == nullptr || *path == '\0')
+    GTEST_SKIP() << "set FAULTLINE_SAMPLE_REPORT=/tmp/report.html";
   SampleRun r = make_ai_outage();
   std::ofstream(path) << html_report(r.run, r.evaluation);
 }

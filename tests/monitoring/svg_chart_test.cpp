@@ -1,9 +1,9 @@
 // The SVG chart primitives: nice ticks, downsampling, path data, escaping, rendered charts.
 #include "monitoring/svg_chart.h"
 
-#include <regex>
-
 #include <gtest/gtest.h>
+
+#include <regex>
 
 namespace faultline::monitoring {
 namespace {
@@ -38,7 +38,8 @@ TEST(SvgChart, NiceNumbers) {
 
 TEST(SvgChart, TicksAreNiceAndCoverTheRange) {
   const std::vector<std::pair<double, double>> ranges = {
-      {0, 1}, {0, 7}, {0, 13.7}, {0, 412}, {0, 900}, {0, 3600}, {0, 12345.6}, {0, 0.37}, {3, 97}, {0, 1e6}};
+      {0, 1},    {0, 7},       {0, 13.7}, {0, 412}, {0, 900},
+      {0, 3600}, {0, 12345.6}, {0, 0.37}, {3, 97},  {0, 1e6}};
   for (auto [lo, hi] : ranges) {
     const Ticks t = nice_ticks(lo, hi, 6);
     SCOPED_TRACE(::testing::Message() << "[" << lo << ", " << hi << "] step " << t.step);
@@ -57,7 +58,8 @@ TEST(SvgChart, TicksAreNiceAndCoverTheRange) {
 
 TEST(SvgChart, TicksForKnownRanges) {
   EXPECT_EQ(nice_ticks(0, 900, 10).step, 100);
-  EXPECT_EQ(nice_ticks(0, 2730, 6).values, (std::vector<double>{0, 500, 1000, 1500, 2000, 2500, 3000}));
+  EXPECT_EQ(nice_ticks(0, 2730, 6).values,
+            (std::vector<double>{0, 500, 1000, 1500, 2000, 2500, 3000}));
   EXPECT_EQ(nice_ticks(0, 0, 6).values.back(), 1);  // an empty range becomes [0, 1]
 }
 
@@ -83,7 +85,8 @@ TEST(SvgChart, DownsamplingKeepsTheMaxOfEachBucket) {
 
 TEST(SvgChart, DownsamplingByMeanKeepsTheRate) {
   std::vector<Point> points;
-  for (int i = 0; i < 3000; ++i) points.push_back({static_cast<double>(i), i % 2 == 0 ? 40.0 : 60.0});
+  for (int i = 0; i < 3000; ++i)
+    points.push_back({static_cast<double>(i), i % 2 == 0 ? 40.0 : 60.0});
   const auto reduced = downsample(points, 1500, Reduce::kMean);
   ASSERT_EQ(reduced.size(), 1500u);
   for (const Point& p : reduced) EXPECT_DOUBLE_EQ(p.y, 50.0);
@@ -102,8 +105,11 @@ TEST(SvgChart, DownsamplingIgnoresMissingValues) {
 
 TEST(SvgChart, PathDataIsWellFormedAndBreaksAtGaps) {
   EXPECT_EQ(path_data({}), "");
-  EXPECT_EQ(path_data({{1, 2}, {3.25, 4}, {5, kNoValue}, {6, 7}, {8, 9}}), "M1.0 2.0 L3.2 4.0 M6.0 7.0 L8.0 9.0");
-  const std::regex grammar("^(M-?\\d+\\.\\d (-?\\d+\\.\\d)( L-?\\d+\\.\\d -?\\d+\\.\\d)*)( M-?\\d+\\.\\d -?\\d+\\.\\d( L-?\\d+\\.\\d -?\\d+\\.\\d)*)*$");
+  EXPECT_EQ(path_data({{1, 2}, {3.25, 4}, {5, kNoValue}, {6, 7}, {8, 9}}),
+            "M1.0 2.0 L3.2 4.0 M6.0 7.0 L8.0 9.0");
+  const std::regex grammar(
+      "^(M-?\\d+\\.\\d (-?\\d+\\.\\d)( L-?\\d+\\.\\d -?\\d+\\.\\d)*)( M-?\\d+\\.\\d -?\\d+\\.\\d( "
+      "L-?\\d+\\.\\d -?\\d+\\.\\d)*)*$");
   std::vector<Point> pixels;
   for (int i = 0; i < 50; ++i) pixels.push_back({i * 3.7, i % 11 == 5 ? kNoValue : 100 - i * 1.3});
   EXPECT_TRUE(std::regex_match(path_data(pixels), grammar)) << path_data(pixels);
@@ -118,7 +124,8 @@ TEST(SvgChart, LineChartRendersAxesSeriesBandsAndLegend) {
   LineChart c({.title = "Latency <p95>", .y_label = "ms", .x_max = 300, .id = "lat"});
   c.add_series({"P95", "#4f46e5", {{0.5, 100}, {1.5, 250}, {2.5, kNoValue}, {3.5, 180}}});
   c.add_band({120, 300, "F0 outage <openai>", "fault 0", kFaultBandColour, "fault window"});
-  c.add_band({150, 200, "HighErrorRate", "alert", kAlertBandColour, "alert firing", BandEdge::kBottom});
+  c.add_band(
+      {150, 200, "HighErrorRate", "alert", kAlertBandColour, "alert firing", BandEdge::kBottom});
   const std::string svg = c.render();
   EXPECT_EQ(svg.rfind("<svg id=\"lat\"", 0), 0u);
   EXPECT_NE(svg.find("viewBox=\"0 0 1000 280\""), std::string::npos);
@@ -143,7 +150,10 @@ TEST(SvgChart, LineChartRendersAxesSeriesBandsAndLegend) {
 
 TEST(SvgChart, LaneChartDrawsOneLanePerEntity) {
   LaneChart c({.title = "Breakers", .y_label = "", .x_max = 100, .id = "lanes"});
-  c.add_lane({"a&b", {{0, 40, "#22c55e", "CLOSED"}, {40, 70, "#ef4444", "OPEN"}, {70, 100, "#22c55e", "CLOSED"}}});
+  c.add_lane({"a&b",
+              {{0, 40, "#22c55e", "CLOSED"},
+               {40, 70, "#ef4444", "OPEN"},
+               {70, 100, "#22c55e", "CLOSED"}}});
   c.add_lane({"db", {{0, 100, "#22c55e", "CLOSED"}}});
   c.add_legend({"OPEN", "#ef4444"});
   const std::string svg = c.render();

@@ -2,10 +2,10 @@
 // breaker states, quoting.
 #include "monitoring/timeline_csv.h"
 
-#include <sstream>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "sim/status.h"
 
