@@ -35,6 +35,7 @@ std::vector<Band> time_bands(const RunOutcome& run, const Evaluation& evaluation
   for (std::size_t i = 0; i < faults.size(); ++i) {
     const sim::FaultMetrics& f = faults[i];
     const double start = to_seconds(f.start), end = to_seconds(f.end);
+    if (start >= end_s) continue;  // scheduled after the measured end (health --at)
     Band b;
     b.x0 = start;
     b.x1 = end > start ? end : end_s;

@@ -15,6 +15,7 @@ constexpr double kLabelRowHeight = 14;
 constexpr int kLabelRows = 3;
 constexpr double kCharWidth = 6.4;  // of the 11-unit label font, to keep labels apart
 constexpr double kLaneHeight = 42;
+constexpr double kMinSegmentWidth = 2;  // viewBox units
 constexpr const char* kAxisColour = "#94a3b8";
 constexpr const char* kGridColour = "#e2e8f0";
 constexpr const char* kMutedText = "#64748b";
@@ -340,13 +341,22 @@ std::string LaneChart::render() const {
                    "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"12\" font-weight=\"600\" "
                    "fill=\"#1e293b\">{}</text>",
                    f.left + 2, top + 13, escape_xml(lane.name));
-    for (const LaneSegment& s : lane.segments) {
-      const double x0 = f.px(s.x0), x1 = f.px(s.x1);
-      if (x1 <= x0) continue;
-      fmt::format_to(out,
-                     "<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"18\" fill=\"{}\">"
-                     "<title>{}</title></rect>",
-                     x0, top + 19, x1 - x0, escape_xml(s.colour), escape_xml(s.tooltip));
+    // Two passes: true widths first, then segments too narrow to see (a HALF_OPEN probe of a
+    // few hundred ms in a long run) again, widened and on top, so that they are not lost.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const LaneSegment& s : lane.segments) {
+        double x0 = f.px(s.x0), x1 = f.px(s.x1);
+        if (x1 <= x0 || (pass == 1 && x1 - x0 >= kMinSegmentWidth)) continue;
+        if (pass == 1) {
+          const double mid = (x0 + x1) / 2;
+          x0 = mid - kMinSegmentWidth / 2;
+          x1 = mid + kMinSegmentWidth / 2;
+        }
+        fmt::format_to(out,
+                       "<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"18\" "
+                       "fill=\"{}\"><title>{}</title></rect>",
+                       x0, top + 19, x1 - x0, escape_xml(s.colour), escape_xml(s.tooltip));
+      }
     }
     fmt::format_to(out, "</g>\n");
   }

@@ -119,7 +119,8 @@ struct LegendEntry {
 };
 
 // One horizontal lane per entity (e.g. a breaker), coloured by state over time, with bands
-// drawn across all lanes. The height follows the number of lanes.
+// drawn across all lanes. The height follows the number of lanes. A segment narrower than
+// 2 units is drawn 2 units wide, over its neighbours, so brief states stay visible.
 class LaneChart {
  public:
   explicit LaneChart(ChartOptions options) : options_(std::move(options)) {}

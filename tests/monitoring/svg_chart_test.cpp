@@ -160,6 +160,15 @@ TEST(SvgChart, LaneChartDrawsOneLanePerEntity) {
   EXPECT_EQ(count(svg, "<g class=\"lane\""), 2u);
   EXPECT_NE(svg.find("data-name=\"a&amp;b\""), std::string::npos);
   EXPECT_EQ(count(svg, "height=\"18\""), 4u);
+  // A 0.1 s state in a 100 s lane (0.9 units) is drawn again, 2 units wide, on top.
+  LaneChart brief({.title = "Brief", .y_label = "", .x_max = 100, .id = "brief"});
+  brief.add_lane({"b",
+                  {{0, 50, "#ef4444", "OPEN"},
+                   {50, 50.1, "#f59e0b", "HALF_OPEN"},
+                   {50.1, 100, "#22c55e", "CLOSED"}}});
+  const std::string b = brief.render();
+  EXPECT_EQ(count(b, "fill=\"#f59e0b\">"), 2u);
+  EXPECT_NE(b.find("width=\"2.00\" height=\"18\" fill=\"#f59e0b\""), std::string::npos);
   // 52 top + 2 lanes x 42 + 42 bottom.
   EXPECT_NE(svg.find("viewBox=\"0 0 1000 178\""), std::string::npos);
 }
