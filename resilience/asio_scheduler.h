@@ -11,10 +11,11 @@
 
 // Boost 1.74's umbrella <boost/asio.hpp> does not build with GCC 12 in C++20: only the
 // specific headers, with <utility> first.
+// clang-format off
 #include <utility>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+// clang-format on
 
 #include <chrono>
 #include <cstdint>

@@ -51,9 +51,8 @@ Bulkhead::Ticket Bulkhead::acquire(Granted on_result) {
   w.granted = std::move(on_result);
   w.live = true;
   if (config_.max_wait.has_value()) {
-    w.timer = scheduler_.schedule_after(*config_.max_wait, [this, slot, g = w.generation] {
-      on_wait_timeout(slot, g);
-    });
+    w.timer = scheduler_.schedule_after(
+        *config_.max_wait, [this, slot, g = w.generation] { on_wait_timeout(slot, g); });
   }
   const WaitId id = make_id(slot, w.generation);
   push(id);

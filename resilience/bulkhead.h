@@ -20,7 +20,7 @@ namespace faultline::resilience {
 
 struct BulkheadConfig {
   int max_concurrent = 10;
-  int max_queue = 0;                // 0: no waiting, a full bulkhead rejects at once
+  int max_queue = 0;                 // 0: no waiting, a full bulkhead rejects at once
   std::optional<Duration> max_wait;  // unset: wait until a slot frees
 };
 
@@ -36,11 +36,11 @@ class Bulkhead {
     WaitId wait = 0;  // set for kQueued
   };
   struct Counters {
-    std::uint64_t admitted = 0;        // at once or from the queue
+    std::uint64_t admitted = 0;  // at once or from the queue
     std::uint64_t queued = 0;
-    std::uint64_t rejected = 0;        // full, and the queue full (or absent)
-    std::uint64_t wait_timeouts = 0;   // waited max_wait
-    std::uint64_t cancelled = 0;       // left the queue by cancel()
+    std::uint64_t rejected = 0;       // full, and the queue full (or absent)
+    std::uint64_t wait_timeouts = 0;  // waited max_wait
+    std::uint64_t cancelled = 0;      // left the queue by cancel()
   };
 
   Bulkhead(Scheduler& scheduler, BulkheadConfig config);

@@ -37,8 +37,8 @@ struct CircuitBreakerOverrides {
   void apply_to(CircuitBreakerConfig& config) const;
 };
 
-inline constexpr std::array<std::string_view, 4> kBreakerTypes = {"ai_service", "database",
-                                                                  "cache", "external_api"};
+inline constexpr std::array<std::string_view, 4> kBreakerTypes = {"ai_service", "database", "cache",
+                                                                  "external_api"};
 
 class CircuitBreakerFactory {
  public:

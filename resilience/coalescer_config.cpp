@@ -7,7 +7,8 @@ namespace {
 
 void apply(const CoalescerOverrides& o, CoalescerConfig& c) {
   if (o.ttl) c.ttl = std::max(Duration::zero(), *o.ttl);
-  if (o.max_cache_size) c.max_cache_size = static_cast<std::size_t>(std::max<std::int64_t>(0, *o.max_cache_size));
+  if (o.max_cache_size)
+    c.max_cache_size = static_cast<std::size_t>(std::max<std::int64_t>(0, *o.max_cache_size));
 }
 
 }  // namespace

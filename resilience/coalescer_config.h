@@ -17,7 +17,7 @@
 namespace faultline::resilience {
 
 struct CoalescerConfig {
-  Duration ttl = millis(5000);      // how long a success is served from the cache
+  Duration ttl = millis(5000);        // how long a success is served from the cache
   std::size_t max_cache_size = 1000;  // cached successes kept (least recently used leave first)
 };
 

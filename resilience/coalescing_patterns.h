@@ -40,7 +40,8 @@ struct CoalescingPatterns {
 
   template <typename V>
   static void ai_recommendations(RequestCoalescer<V>& coalescer, std::string_view user_id,
-                                 std::string_view kind, typename RequestCoalescer<V>::Executor start,
+                                 std::string_view kind,
+                                 typename RequestCoalescer<V>::Executor start,
                                  typename RequestCoalescer<V>::Done done) {
     const KeyBuilder key("ai_recommendations", user_id, kind);
     coalescer.coalesce(key.view(), kAiRecommendationsTtl, std::move(start), std::move(done));
@@ -57,7 +58,8 @@ struct CoalescingPatterns {
         heap_.resize(size_);
         out = heap_.data();
       }
-      for (std::string_view part : {prefix, std::string_view(":"), id, std::string_view(":"), kind}) {
+      for (std::string_view part :
+           {prefix, std::string_view(":"), id, std::string_view(":"), kind}) {
         std::memcpy(out, part.data(), part.size());
         out += part.size();
       }

@@ -1,6 +1,7 @@
 // DegradationConfigs: the guide's two ready-made degradation blocks.
 //
-//   GracefulDegradation g(scheduler, DegradationConfigs::user_dashboard());  // keep the config alive
+//   GracefulDegradation g(scheduler, DegradationConfigs::user_dashboard());  // keep the config
+//   alive
 //
 // user_dashboard(): fail_fast, 10 s; user_profile critical 2 s with fallback,
 //                   ai_recommendations optional 8 s.

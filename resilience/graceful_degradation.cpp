@@ -81,7 +81,8 @@ void GracefulDegradation::execute(StartService start, CancelService cancel, Done
     if (outcomes_[i].status != ServiceStatus::kPending) continue;  // fail_fast already aborted
     const Duration own = config_.services[i].timeout;
     if (own > Duration::zero() && (global <= Duration::zero() || own < global)) {
-      timers_[i] = scheduler_.schedule_after(own, [this, run = run_, i] { on_service_timeout(run, i); });
+      timers_[i] =
+          scheduler_.schedule_after(own, [this, run = run_, i] { on_service_timeout(run, i); });
     }
     started_ = i + 1;
     start_(i, ServiceDone(this, run_, i));

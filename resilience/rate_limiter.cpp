@@ -36,9 +36,9 @@ bool RateLimiter::try_acquire(std::int64_t tokens) {
   const Instant now = clock_.now();
   level_ = level_at(now);
   updated_ = now;
-  const std::int64_t need =
-      tokens > capacity_ / kUnitsPerToken ? std::numeric_limits<std::int64_t>::max()
-                                          : tokens * kUnitsPerToken;
+  const std::int64_t need = tokens > capacity_ / kUnitsPerToken
+                                ? std::numeric_limits<std::int64_t>::max()
+                                : tokens * kUnitsPerToken;
   if (level_ >= need) {
     level_ -= need;
     ++counters_.allowed;

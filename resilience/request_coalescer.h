@@ -48,7 +48,9 @@ class RequestCoalescer {
   // Handed to the executor; call it once with the outcome (later calls are ignored).
   class Completion {
    public:
-    void operator()(Result result) const { owner_->complete(slot_, generation_, std::move(result)); }
+    void operator()(Result result) const {
+      owner_->complete(slot_, generation_, std::move(result));
+    }
 
    private:
     friend class RequestCoalescer;
@@ -62,13 +64,13 @@ class RequestCoalescer {
   using Done = InplaceFunction<void(const Result&), 48>;
 
   struct Counters {
-    std::uint64_t requests = 0;          // = executions + cache_hits + joined_in_flight
+    std::uint64_t requests = 0;  // = executions + cache_hits + joined_in_flight
     std::uint64_t executions = 0;
     std::uint64_t cache_hits = 0;
     std::uint64_t joined_in_flight = 0;
-    std::uint64_t failures = 0;          // failed executions
-    std::uint64_t evictions = 0;         // successes pushed out by max_cache_size
-    std::uint64_t expirations = 0;       // successes found past their TTL
+    std::uint64_t failures = 0;     // failed executions
+    std::uint64_t evictions = 0;    // successes pushed out by max_cache_size
+    std::uint64_t expirations = 0;  // successes found past their TTL
   };
 
   RequestCoalescer(const Clock& clock, CoalescerConfig config) : clock_(clock), config_(config) {}

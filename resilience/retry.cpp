@@ -25,8 +25,7 @@ Duration RetryPolicy::next_delay(int attempt, Duration previous, double u) const
     // The draw spans [base, 3 x previous) before the cap, as in the blog post: the cap then
     // takes the mass above it, rather than narrowing the draw.
     const std::int64_t prev = std::clamp<std::int64_t>(previous.count(), b, cap);
-    const std::int64_t hi =
-        prev > std::numeric_limits<std::int64_t>::max() / 3 ? cap : prev * 3;
+    const std::int64_t hi = prev > std::numeric_limits<std::int64_t>::max() / 3 ? cap : prev * 3;
     return Duration(std::min(cap, b + scaled(u, hi - b)));
   }
   std::int64_t temp = b;

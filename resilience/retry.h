@@ -2,9 +2,10 @@
 // blog's jitters: none, full, equal, decorrelated) and an asynchronous driver that runs the
 // attempts, optionally under a RetryBudget.
 //
-//   Duration wait = policy.next_delay(/*attempt=*/1, /*previous=*/Duration::zero(), rng.next_double());
-//   Retry retry(scheduler, policy, [&rng] { return rng.next_double(); }, &budget);
-//   retry.run([](int n, Retry::AttemptDone d) { call(n, d); }, [](const RetryOutcome& o) { ... });
+//   Duration wait = policy.next_delay(/*attempt=*/1, /*previous=*/Duration::zero(),
+//   rng.next_double()); Retry retry(scheduler, policy, [&rng] { return rng.next_double(); },
+//   &budget); retry.run([](int n, Retry::AttemptDone d) { call(n, d); }, [](const RetryOutcome& o)
+//   { ... });
 //
 // Jitter draws come from the caller (the simulator's seeded stream): no hidden randomness.
 // Single-threaded.

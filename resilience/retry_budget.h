@@ -2,9 +2,9 @@
 // `window`, plus `min_per_s` x the window's seconds, so a failing dependency sees a bounded
 // extra load instead of max_attempts x the traffic.
 //
-//   RetryBudget budget(clock, {.ratio = 0.1, .min_per_s = 5, .window = std::chrono::seconds(10)});
-//   budget.on_request();                   // every first attempt deposits
-//   if (budget.try_retry()) schedule_retry();   // every retry withdraws, or is denied
+//   RetryBudget budget(clock, RetryBudgetConfig{});   // 20 % + 10/s over 10 s (Finagle's)
+//   budget.on_request();                          // every first attempt deposits
+//   if (budget.try_retry()) schedule_retry();     // every retry withdraws, or is denied
 //
 // Fixed-point token arithmetic on a ring of time buckets: exact, O(1), no allocation per call.
 // Single-threaded.
@@ -19,10 +19,10 @@
 namespace faultline::resilience {
 
 struct RetryBudgetConfig {
-  double ratio = 0.2;    // retries per request (0.2: one retry for five requests)
+  double ratio = 0.2;     // retries per request (0.2: one retry for five requests)
   double min_per_s = 10;  // retries always allowed, per second of the window
   Duration window = std::chrono::seconds(10);
-  int buckets = 10;       // the window slides in window / buckets steps
+  int buckets = 10;  // the window slides in window / buckets steps
 };
 
 class RetryBudget {
@@ -46,7 +46,8 @@ class RetryBudget {
   const RetryBudgetConfig& config() const { return config_; }
 
  private:
-  // One retry is kScale units; a deposit is ratio x kScale, the reserve min_per_s x window x kScale.
+  // One retry is kScale units; a deposit is ratio x kScale units; the reserve is
+  // min_per_s x window-seconds x kScale units.
   static constexpr std::int64_t kScale = 1'000'000;
 
   const Clock& clock_;

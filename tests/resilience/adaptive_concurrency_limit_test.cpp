@@ -63,10 +63,10 @@ TEST(AdaptiveConcurrencyLimitTest, DecreasesOncePerEpisodeDownToTheMinimum) {
   a.on_dropped(milliseconds(1000));  // also started at 0, before that decrease: ignored
   EXPECT_EQ(a.limit(), 5);
   s.advance_to(milliseconds(1200));
-  a.on_dropped(milliseconds(100));   // started at 1100, after it: 5 -> 2
+  a.on_dropped(milliseconds(100));  // started at 1100, after it: 5 -> 2
   EXPECT_EQ(a.limit(), 2);
   s.advance_to(milliseconds(1400));
-  a.on_success(milliseconds(150));   // started at 1250, slow: a drop; floor(1) -> min 2
+  a.on_success(milliseconds(150));  // started at 1250, slow: a drop; floor(1) -> min 2
   EXPECT_EQ(a.limit(), 2);
   EXPECT_EQ(a.counters().decreases, 2u);
   EXPECT_EQ(a.in_flight(), 2);

@@ -19,10 +19,19 @@ TEST(AsioSchedulerTest, RunsTimersInOrderAndCancelledOnesNever) {
   AsioScheduler s(io);
   std::vector<int> order;
   std::vector<Instant> at;
-  s.schedule_after(milliseconds(20), [&] { order.push_back(3); at.push_back(s.now()); });
-  s.schedule_after(milliseconds(5), [&] { order.push_back(1); at.push_back(s.now()); });
+  s.schedule_after(milliseconds(20), [&] {
+    order.push_back(3);
+    at.push_back(s.now());
+  });
+  s.schedule_after(milliseconds(5), [&] {
+    order.push_back(1);
+    at.push_back(s.now());
+  });
   const TimerId dropped = s.schedule_after(milliseconds(10), [&] { order.push_back(99); });
-  s.schedule_after(milliseconds(5), [&] { order.push_back(2); at.push_back(s.now()); });
+  s.schedule_after(milliseconds(5), [&] {
+    order.push_back(2);
+    at.push_back(s.now());
+  });
   EXPECT_TRUE(s.cancel(dropped));
   EXPECT_FALSE(s.cancel(dropped));
   io.run();  // returns when no timer is left
@@ -50,7 +59,9 @@ TEST(AsioSchedulerTest, BreakerOutageScenarioInRealTime) {
     std::string reason;
   };
   std::vector<Seen> seen;
-  breaker.add_listener([&](const Transition& t) { seen.push_back({t.at, t.from, t.to, t.reason}); });
+  breaker.add_listener([&](const Transition& t) {
+    seen.push_back({t.at, t.from, t.to, t.reason});
+  });
   int calls_while_open = 0;
   const Instant outage_start = milliseconds(20);
   const Instant outage_end = milliseconds(200);

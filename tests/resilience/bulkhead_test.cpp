@@ -47,7 +47,9 @@ TEST(BulkheadTest, AWaiterLeavesExactlyAtMaxWait) {
   ASSERT_TRUE(b.try_acquire());
   s.advance_to(milliseconds(60));
   Instant turned_away_at{-1};
-  ASSERT_EQ(b.acquire([&](bool ok) { if (!ok) turned_away_at = s.now(); }).decision,
+  ASSERT_EQ(b.acquire([&](bool ok) {
+               if (!ok) turned_away_at = s.now();
+             }).decision,
             Decision::kQueued);
   s.advance_to(milliseconds(160) - Duration(1));
   EXPECT_EQ(turned_away_at, Instant{-1});

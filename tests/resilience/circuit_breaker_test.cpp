@@ -239,7 +239,7 @@ struct RateCase {
   const char* name;
   std::string outcomes;  // one char per call, 1 ms apart: 'S' success, 'F' failure
   int minimum_calls;
-  int opens_at_call;     // 1-based; 0: stays CLOSED
+  int opens_at_call;  // 1-based; 0: stays CLOSED
   const char* reason;
 };
 
@@ -278,16 +278,15 @@ TEST_P(FailureRateTest, OpensOnlyAboveTheRateWithEnoughCalls) {
 
 INSTANTIATE_TEST_SUITE_P(
     Edges, FailureRateTest,
-    ::testing::Values(
-        RateCase{"below_minimum", std::string(16, 'S') + "FFF", 20, 0, ""},
-        RateCase{"exactly_the_rate", std::string(18, 'S') + "FF", 20, 0, ""},
-        RateCase{"above_at_minimum", std::string(17, 'S') + "FFF", 20, 20,
-                 "failure rate 15% > 10% over 20 calls"},
-        RateCase{"success_completes_minimum", std::string(16, 'S') + "FFFS", 20, 20,
-                 "failure rate 15% > 10% over 20 calls"},
-        RateCase{"diluted_by_earlier_successes", std::string(36, 'S') + "FFFFF", 20, 41,
-                 "failure rate 12.2% > 10% over 41 calls"},
-        RateCase{"minimum_one", "F", 1, 1, "failure rate 100% > 10% over 1 calls"}),
+    ::testing::Values(RateCase{"below_minimum", std::string(16, 'S') + "FFF", 20, 0, ""},
+                      RateCase{"exactly_the_rate", std::string(18, 'S') + "FF", 20, 0, ""},
+                      RateCase{"above_at_minimum", std::string(17, 'S') + "FFF", 20, 20,
+                               "failure rate 15% > 10% over 20 calls"},
+                      RateCase{"success_completes_minimum", std::string(16, 'S') + "FFFS", 20, 20,
+                               "failure rate 15% > 10% over 20 calls"},
+                      RateCase{"diluted_by_earlier_successes", std::string(36, 'S') + "FFFFF", 20,
+                               41, "failure rate 12.2% > 10% over 41 calls"},
+                      RateCase{"minimum_one", "F", 1, 1, "failure rate 100% > 10% over 1 calls"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(CircuitBreakerTest, FailuresOlderThanTheWindowDoNotCount) {

@@ -72,11 +72,10 @@ class EveryCombination : public ::testing::TestWithParam<Case> {};
 // optional one that succeeds at 500 ms. Global timeout 1 s.
 TEST_P(EveryCombination, StatusResultAndTiming) {
   const Case& c = GetParam();
-  const DegradationConfig config{
-      c.strategy,
-      milliseconds(1000),
-      {{"under_test", c.priority, milliseconds(200), c.fallback},
-       {"other", Priority::kOptional, Duration::zero(), false}}};
+  const DegradationConfig config{c.strategy,
+                                 milliseconds(1000),
+                                 {{"under_test", c.priority, milliseconds(200), c.fallback},
+                                  {"other", Priority::kOptional, Duration::zero(), false}}};
   Harness h;
   GracefulDegradation g(h.s, config);
   g.execute(
@@ -85,7 +84,8 @@ TEST_P(EveryCombination, StatusResultAndTiming) {
         if (i == 1) {
           h.s.schedule_after(milliseconds(500), [d] { d(true); });
         } else if (c.outcome != Outcome::kTimeout) {
-          h.s.schedule_after(milliseconds(100), [d, ok = c.outcome == Outcome::kSuccess] { d(ok); });
+          h.s.schedule_after(milliseconds(100),
+                             [d, ok = c.outcome == Outcome::kSuccess] { d(ok); });
         }
       },
       h.cancel_hook(), h.done());
@@ -95,10 +95,10 @@ TEST_P(EveryCombination, StatusResultAndTiming) {
   const bool fatal = c.priority == Priority::kCritical && !c.fallback && bad;
   const bool aborted = fatal && c.strategy == DegradationStrategy::kFailFast;
   const Instant bad_at = c.outcome == Outcome::kTimeout ? milliseconds(200) : milliseconds(100);
-  const S expected0 = !bad                               ? S::kSucceeded
-                      : c.fallback                       ? S::kFellBack
-                      : c.outcome == Outcome::kTimeout   ? S::kTimedOut
-                                                         : S::kFailed;
+  const S expected0 = !bad                             ? S::kSucceeded
+                      : c.fallback                     ? S::kFellBack
+                      : c.outcome == Outcome::kTimeout ? S::kTimedOut
+                                                       : S::kFailed;
   ASSERT_EQ(h.done_calls, 1);
   EXPECT_EQ(h.outcomes[0].status, expected0);
   EXPECT_EQ(h.outcomes[0].timed_out, c.outcome == Outcome::kTimeout);

@@ -66,7 +66,9 @@ TEST(RequestCoalescerTest, ServesFromCacheUntilTheTtlThenExecutesAgain) {
   Coalescer c(s, config(seconds(30), 100));
   Backend backend;
   int last = 0;
-  auto ask = [&] { c.coalesce("k", backend.executor(), [&](const Coalescer::Result& r) { last = r.value; }); };
+  auto ask = [&] {
+    c.coalesce("k", backend.executor(), [&](const Coalescer::Result& r) { last = r.value; });
+  };
   s.advance_to(seconds(1));
   ask();
   backend.finish(0, true, 1);  // cached from 1 s to 31 s
@@ -109,7 +111,9 @@ TEST(RequestCoalescerTest, EvictsTheLeastRecentlyUsedKey) {
   ManualScheduler s;
   Coalescer c(s, config(seconds(30), 2));
   Backend backend;
-  auto ask = [&](std::string_view key) { c.coalesce(key, backend.executor(), [](const Coalescer::Result&) {}); };
+  auto ask = [&](std::string_view key) {
+    c.coalesce(key, backend.executor(), [](const Coalescer::Result&) {});
+  };
   ask("a");
   backend.finish(0, true, 1);
   ask("b");
@@ -150,7 +154,8 @@ TEST(RequestCoalescerTest, AWaiterMayAskAgainWhileResultsAreDelivered) {
   Backend backend;
   int hits_inside = 0;
   c.coalesce("k", backend.executor(), [&](const Coalescer::Result&) {
-    c.coalesce("k", backend.executor(), [&](const Coalescer::Result& r) { hits_inside += r.value; });
+    c.coalesce("k", backend.executor(),
+               [&](const Coalescer::Result& r) { hits_inside += r.value; });
   });
   c.coalesce("k", backend.executor(), [](const Coalescer::Result&) {});
   backend.finish(0, true, 5);
@@ -195,7 +200,8 @@ TEST(CoalescerConfigTest, BaseThenProfileThenEnvThenExplicit) {
   };
   CoalescerOverrides explicit_ttl;
   explicit_ttl.ttl = seconds(1);
-  const EnvMap env = {{"REQUEST_COALESCER_TTL", "12000"}, {"REQUEST_COALESCER_MAX_CACHE_SIZE", "7"}};
+  const EnvMap env = {{"REQUEST_COALESCER_TTL", "12000"},
+                      {"REQUEST_COALESCER_MAX_CACHE_SIZE", "7"}};
   for (const Row& r : {Row{"base", Profile::kNone, {}, {}, seconds(5), 1000},
                        Row{"development", Profile::kDevelopment, {}, {}, seconds(5), 100},
                        Row{"production", Profile::kProduction, {}, {}, seconds(30), 1000},
@@ -203,7 +209,8 @@ TEST(CoalescerConfigTest, BaseThenProfileThenEnvThenExplicit) {
                        Row{"explicit", Profile::kDevelopment, env, explicit_ttl, seconds(1), 7}}) {
     SCOPED_TRACE(r.name);
     std::vector<std::string> errors;
-    const CoalescerConfig c = resolve_coalescer_config(r.profile, r.env, r.explicit_values, &errors);
+    const CoalescerConfig c =
+        resolve_coalescer_config(r.profile, r.env, r.explicit_values, &errors);
     EXPECT_EQ(c.ttl, r.ttl);
     EXPECT_EQ(c.max_cache_size, r.size);
     EXPECT_TRUE(errors.empty());

@@ -9,8 +9,8 @@
 namespace faultline::resilience {
 namespace {
 
-using std::chrono::milliseconds;
 using std::chrono::microseconds;
+using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::ManualScheduler;
 
@@ -51,24 +51,36 @@ INSTANTIATE_TEST_SUITE_P(
     Jitters, BackoffTest,
     ::testing::Values(
         // min(1 s, 100 ms x 2^(n-1))
-        BackoffCase{"exponential_none", Backoff::kExponential, Jitter::kNone,
+        BackoffCase{"exponential_none",
+                    Backoff::kExponential,
+                    Jitter::kNone,
                     {milliseconds(100), milliseconds(200), milliseconds(400), milliseconds(800),
                      milliseconds(1000), milliseconds(1000)}},
         // u x temp
-        BackoffCase{"exponential_full", Backoff::kExponential, Jitter::kFull,
+        BackoffCase{"exponential_full",
+                    Backoff::kExponential,
+                    Jitter::kFull,
                     {milliseconds(50), milliseconds(50), milliseconds(300), milliseconds(720),
                      milliseconds(500), milliseconds(0)}},
         // temp/2 + u x temp/2
-        BackoffCase{"exponential_equal", Backoff::kExponential, Jitter::kEqual,
+        BackoffCase{"exponential_equal",
+                    Backoff::kExponential,
+                    Jitter::kEqual,
                     {milliseconds(75), milliseconds(125), milliseconds(350), milliseconds(760),
                      milliseconds(750), milliseconds(500)}},
         // min(1 s, 100 ms + u x (3 x previous - 100 ms)), previous starting at 100 ms
-        BackoffCase{"decorrelated", Backoff::kExponential, Jitter::kDecorrelated,
-                    {milliseconds(200), milliseconds(225), microseconds(531250),
-                     milliseconds(1000), milliseconds(1000), milliseconds(100)}},
-        BackoffCase{"constant_none", Backoff::kConstant, Jitter::kNone,
+        BackoffCase{"decorrelated",
+                    Backoff::kExponential,
+                    Jitter::kDecorrelated,
+                    {milliseconds(200), milliseconds(225), microseconds(531250), milliseconds(1000),
+                     milliseconds(1000), milliseconds(100)}},
+        BackoffCase{"constant_none",
+                    Backoff::kConstant,
+                    Jitter::kNone,
                     {milliseconds(100), milliseconds(100), milliseconds(100)}},
-        BackoffCase{"constant_full", Backoff::kConstant, Jitter::kFull,
+        BackoffCase{"constant_full",
+                    Backoff::kConstant,
+                    Jitter::kFull,
                     {milliseconds(50), milliseconds(25), milliseconds(75)}}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -86,9 +98,10 @@ struct FakeCall {
 
 TEST(RetryTest, RetriesUntilSuccessAtTheBackoffInstants) {
   ManualScheduler s;
-  FakeCall call{s, {AttemptResult::kRetryableFailure, AttemptResult::kRetryableFailure,
-                    AttemptResult::kSuccess},
-                {}};
+  FakeCall call{
+      s,
+      {AttemptResult::kRetryableFailure, AttemptResult::kRetryableFailure, AttemptResult::kSuccess},
+      {}};
   Retry retry(s, policy(Backoff::kExponential, Jitter::kNone, 3), nullptr);
   RetryOutcome outcome;
   Instant done_at{};
@@ -99,7 +112,8 @@ TEST(RetryTest, RetriesUntilSuccessAtTheBackoffInstants) {
             });
   s.run_until_idle();
   // 0: attempt 1, fails at 1 ms; +100 ms: attempt 2 at 101 ms; +200 ms: attempt 3 at 302 ms.
-  EXPECT_EQ(call.attempts_at, (std::vector<Instant>{Instant{}, milliseconds(101), milliseconds(302)}));
+  EXPECT_EQ(call.attempts_at,
+            (std::vector<Instant>{Instant{}, milliseconds(101), milliseconds(302)}));
   EXPECT_TRUE(outcome.ok);
   EXPECT_EQ(outcome.attempts, 3);
   EXPECT_EQ(done_at, milliseconds(303));
@@ -111,11 +125,13 @@ TEST(RetryTest, StopsAtMaxAttemptsAndOnPermanentFailure) {
   FakeCall exhausted{s, {AttemptResult::kRetryableFailure, AttemptResult::kRetryableFailure}, {}};
   Retry r1(s, policy(Backoff::kConstant, Jitter::kNone, 2), nullptr);
   RetryOutcome o1;
-  r1.run([&](int n, Retry::AttemptDone d) { exhausted(n, d); }, [&](const RetryOutcome& o) { o1 = o; });
+  r1.run([&](int n, Retry::AttemptDone d) { exhausted(n, d); },
+         [&](const RetryOutcome& o) { o1 = o; });
   FakeCall permanent{s, {AttemptResult::kPermanentFailure}, {}};
   Retry r2(s, policy(Backoff::kConstant, Jitter::kNone, 5), nullptr);
   RetryOutcome o2;
-  r2.run([&](int n, Retry::AttemptDone d) { permanent(n, d); }, [&](const RetryOutcome& o) { o2 = o; });
+  r2.run([&](int n, Retry::AttemptDone d) { permanent(n, d); },
+         [&](const RetryOutcome& o) { o2 = o; });
   s.run_until_idle();
   EXPECT_FALSE(o1.ok);
   EXPECT_EQ(o1.attempts, 2);
@@ -167,8 +183,8 @@ TEST(RetryTest, UnderAFullOutageRetriesStayWithinTheBudget) {
   int budget_denied = 0;
   for (int i = 0; i < 100; ++i) {
     s.advance_to(milliseconds(10 * i));
-    auto& r = retries.emplace_back(std::make_unique<Retry>(
-        s, policy(Backoff::kConstant, Jitter::kNone, 3), nullptr, &budget));
+    auto& r = retries.emplace_back(
+        std::make_unique<Retry>(s, policy(Backoff::kConstant, Jitter::kNone, 3), nullptr, &budget));
     r->run(
         [&](int, Retry::AttemptDone d) {
           ++dependency_calls;
