@@ -142,9 +142,9 @@ class Metrics {
   struct Window {
     Duration length{};
     std::size_t seconds = 0;
-    std::vector<LatencyHistogram> ring;  // one per second, `seconds` long
+    std::vector<CoarseLatencyHistogram> ring;  // one per second, `seconds` long (1.6% error)
     std::size_t head = 0;                // the current second
-    LatencyHistogram sum;                // the sum of the ring
+    CoarseLatencyHistogram sum;                // the sum of the ring
   };
 
   MetricsLayout layout_;

@@ -21,6 +21,8 @@ enum class CallStatus : std::uint8_t {
   kRefused,   // connection refused at once (outage)
   kRejected,  // the dependency's queue was full
   kTimeout,   // the caller's timeout expired first (set by the caller, never by a dependency)
+  kBreakerOpen,  // rejected by an open circuit breaker (never reached the dependency)
+  kRateLimited,  // rejected by a rate limiter
 };
 
 // The request status a failed call gives when it fails the request.
@@ -31,6 +33,8 @@ constexpr int status_for(CallStatus s) {
     case CallStatus::kRefused: return kStatusBadGateway;
     case CallStatus::kRejected: return kStatusUnavailable;
     case CallStatus::kTimeout: return kStatusGatewayTimeout;
+    case CallStatus::kBreakerOpen: return kStatusUnavailable;
+    case CallStatus::kRateLimited: return kStatusTooManyRequests;
   }
   return kStatusInternalError;
 }

@@ -1,0 +1,69 @@
+#include "faults/faulty_api.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "sim/status.h"
+
+namespace faultline::faults {
+
+FaultyApi::FaultyApi(sim::EventLoop& loop, sim::ApiModel& api, std::vector<Fault> faults,
+                     std::vector<sim::Rng> streams, sim::Metrics& metrics)
+    : loop_(loop), api_(api), faults_(std::move(faults)), streams_(std::move(streams)), metrics_(metrics) {}
+
+void FaultyApi::arm() {
+  api_.set_fault_hook(this);
+  base_workers_ = api_.workers();
+  for (const Fault& f : faults_) {
+    if (f.kind != FaultKind::kCapacity) continue;
+    loop_.schedule_at(std::max(f.start, loop_.now()), [this] { update_capacity(); });
+    if (f.end.count() < std::numeric_limits<std::int64_t>::max()) {
+      loop_.schedule_at(f.end, [this] { update_capacity(); });
+    }
+  }
+}
+
+void FaultyApi::update_capacity() {
+  int workers = base_workers_;
+  for (const Fault& f : faults_) {
+    if (f.kind == FaultKind::kCapacity && f.active(loop_.now())) workers = std::min(workers, f.concurrency);
+  }
+  api_.set_workers(workers);
+}
+
+sim::ApiFaultEffect FaultyApi::on_request() {
+  sim::ApiFaultEffect effect;
+  const Instant now = loop_.now();
+  for (std::size_t i = 0; i < faults_.size(); ++i) {
+    const Fault& f = faults_[i];
+    if (!f.active(now) || f.kind == FaultKind::kCapacity || !f.down(now)) continue;
+    sim::Rng& rng = streams_[i];
+    if (f.probability < 1 && !rng.bernoulli(f.probability)) continue;
+    switch (f.kind) {
+      case FaultKind::kOutage:
+      case FaultKind::kFlapping:
+        if (effect.refuse_status == 0) effect.refuse_status = f.status != 0 ? f.status : sim::kStatusUnavailable;
+        break;
+      case FaultKind::kHang:
+        effect.hang = true;
+        break;
+      case FaultKind::kLatency:
+        effect.extra_latency += f.add.sample(rng);
+        break;
+      case FaultKind::kSlowdown:
+        effect.overhead_scale *= f.factor;
+        break;
+      case FaultKind::kError:
+        if (!rng.bernoulli(f.rate)) continue;
+        if (effect.error_status == 0) effect.error_status = f.status != 0 ? f.status : sim::kStatusInternalError;
+        break;
+      case FaultKind::kCapacity:
+        break;
+    }
+    metrics_.on_fault_hit(f.index);
+  }
+  return effect;
+}
+
+}  // namespace faultline::faults

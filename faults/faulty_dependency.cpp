@@ -1,0 +1,145 @@
+#include "faults/faulty_dependency.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace faultline::faults {
+
+FaultyDependency::FaultyDependency(sim::EventLoop& loop, sim::Dependency& inner, std::vector<Fault> faults,
+                                   std::vector<sim::Rng> streams, sim::Metrics& metrics)
+    : loop_(loop), inner_(inner), faults_(std::move(faults)), streams_(std::move(streams)), metrics_(metrics) {}
+
+void FaultyDependency::arm() {
+  base_concurrency_ = inner_.concurrency();
+  for (const Fault& f : faults_) {
+    if (f.kind != FaultKind::kCapacity) continue;
+    loop_.schedule_at(std::max(f.start, loop_.now()), [this] { update_capacity(); });
+    if (f.end.count() < std::numeric_limits<std::int64_t>::max()) {
+      loop_.schedule_at(f.end, [this] { update_capacity(); });
+    }
+  }
+}
+
+void FaultyDependency::update_capacity() {
+  int capacity = base_concurrency_;
+  for (const Fault& f : faults_) {
+    if (f.kind == FaultKind::kCapacity && f.active(loop_.now())) capacity = std::min(capacity, f.concurrency);
+  }
+  inner_.set_concurrency(capacity);
+}
+
+std::uint32_t FaultyDependency::acquire() {
+  std::uint32_t index;
+  if (free_.empty()) {
+    pending_.emplace_back();
+    index = static_cast<std::uint32_t>(pending_.size() - 1);
+  } else {
+    index = free_.back();
+    free_.pop_back();
+  }
+  Pending& p = pending_[index];
+  p.in_use = true;
+  p.inner_live = false;
+  p.timer = kNoTimer;
+  p.add = Duration::zero();
+  p.fail = false;
+  return index;
+}
+
+void FaultyDependency::release(std::uint32_t index) {
+  Pending& p = pending_[index];
+  p.done.reset();
+  p.in_use = false;
+  ++p.generation;
+  if (p.generation == 0) p.generation = 1;
+  free_.push_back(index);
+}
+
+sim::CallId FaultyDependency::call(Done done, const sim::CallOptions& options) {
+  const Instant now = loop_.now();
+  bool refuse = false;
+  bool hang = false;
+  bool fail = false;
+  Duration add{};
+  sim::CallOptions forwarded = options;
+  for (std::size_t i = 0; i < faults_.size(); ++i) {
+    const Fault& f = faults_[i];
+    if (!f.active(now) || f.kind == FaultKind::kCapacity || !f.down(now)) continue;
+    sim::Rng& rng = streams_[i];
+    if (f.probability < 1 && !rng.bernoulli(f.probability)) continue;
+    switch (f.kind) {
+      case FaultKind::kOutage:
+      case FaultKind::kFlapping:
+        refuse = true;
+        break;
+      case FaultKind::kHang:
+        hang = true;
+        break;
+      case FaultKind::kLatency:
+        add += f.add.sample(rng);
+        break;
+      case FaultKind::kSlowdown:
+        forwarded.service_scale *= f.factor;
+        break;
+      case FaultKind::kError:
+        if (!rng.bernoulli(f.rate)) continue;  // not hit: no metric either
+        fail = true;
+        break;
+      case FaultKind::kCapacity:
+        break;
+    }
+    metrics_.on_fault_hit(f.index);
+  }
+
+  const std::uint32_t index = acquire();
+  Pending& p = pending_[index];
+  p.done = std::move(done);
+  const sim::CallId id = id_of(index);
+  if (refuse) {
+    // A refused connection fails at once, on the next event at this instant.
+    p.timer = loop_.schedule_after(Duration::zero(), [this, index] {
+      pending_[index].timer = kNoTimer;
+      deliver(index, sim::CallStatus::kRefused);
+    });
+    return id;
+  }
+  if (hang) return id;  // never answers; the caller's abandon() frees it
+  p.add = add;
+  p.fail = fail;
+  p.inner_live = true;
+  p.inner = inner_.call(
+      [this, index, gen = p.generation](sim::CallStatus s) {
+        Pending& q = pending_[index];
+        if (q.generation != gen) return;
+        q.inner_live = false;
+        if (q.fail && s == sim::CallStatus::kOk) s = sim::CallStatus::kError;
+        if (q.add.count() > 0) {
+          q.timer = loop_.schedule_after(q.add, [this, index, s] {
+            pending_[index].timer = kNoTimer;
+            deliver(index, s);
+          });
+        } else {
+          deliver(index, s);
+        }
+      },
+      forwarded);
+  return id;
+}
+
+void FaultyDependency::deliver(std::uint32_t index, sim::CallStatus status) {
+  Done done = std::move(pending_[index].done);
+  release(index);
+  if (done) done(status);
+}
+
+void FaultyDependency::abandon(sim::CallId id) {
+  const auto index = static_cast<std::uint32_t>(id & 0xffffffffu);
+  if (index >= pending_.size()) return;
+  Pending& p = pending_[index];
+  if (!p.in_use || p.generation != static_cast<std::uint32_t>(id >> 32)) return;
+  if (p.inner_live) inner_.abandon(p.inner);
+  if (p.timer != kNoTimer) loop_.cancel(p.timer);
+  release(index);
+}
+
+}  // namespace faultline::faults

@@ -1,0 +1,287 @@
+#include "sim/api_model.h"
+
+#include <cassert>
+#include <utility>
+
+#include "sim/step_runner.h"
+
+namespace faultline::sim {
+
+struct ApiModel::Request {
+  Answered answered;
+  Instant issued{};
+  std::uint64_t user = 0;
+  TimerId deadline = kNoTimer;
+  TimerId work_timer = kNoTimer;  // overhead or an API-fault delay
+  OpId op = kNoOp;                // the running step call
+  std::uint32_t generation = 1;
+  std::uint32_t endpoint = 0;
+  std::uint32_t step = 0;
+  int error_status = 0;           // an API error fault decided at admission
+  double overhead_scale = 1.0;
+  enum class Phase : std::uint8_t { kFree, kDelayed, kQueued, kOverhead, kStep, kDegradation, kHung };
+  Phase phase = Phase::kFree;
+  bool holds_worker = false;
+  bool degraded = false;
+  resilience::GracefulDegradation* degradation = nullptr;  // while in kDegradation
+  std::vector<OpId> service_ops;                           // degradation services' calls
+};
+
+ApiModel::ApiModel(EventLoop& loop, Metrics& metrics, ApiSpec spec, std::vector<EndpointSpec> endpoints,
+                   std::vector<Dependency*> dependencies, std::uint64_t seed)
+    : loop_(loop),
+      metrics_(metrics),
+      spec_(std::move(spec)),
+      endpoints_(std::move(endpoints)),
+      dependencies_(dependencies),
+      overhead_rng_(make_stream(seed, "api/overhead")),
+      workers_(spec_.workers),
+      runner_(std::make_unique<StepRunner>(loop, metrics, std::move(dependencies), seed)) {
+  requests_.reserve(1024);
+  idle_degradations_.resize(endpoints_.size());
+}
+
+ApiModel::~ApiModel() {
+  for (Request& r : requests_) delete r.degradation;  // executors lent to unfinished requests
+}
+
+std::uint32_t ApiModel::acquire_request() {
+  if (free_.empty()) {
+    requests_.emplace_back();
+    return static_cast<std::uint32_t>(requests_.size() - 1);
+  }
+  const std::uint32_t index = free_.back();
+  free_.pop_back();
+  return index;
+}
+
+void ApiModel::release_request(std::uint32_t index) {
+  Request& r = requests_[index];
+  r.answered.reset();
+  r.phase = Request::Phase::kFree;
+  ++r.generation;
+  free_.push_back(index);
+}
+
+void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) {
+  const std::uint32_t index = acquire_request();
+  Request& r = requests_[index];
+  r.answered = std::move(answered);
+  r.issued = loop_.now();
+  r.user = user;
+  r.endpoint = endpoint;
+  r.step = 0;
+  r.op = kNoOp;
+  r.error_status = 0;
+  r.overhead_scale = 1.0;
+  r.holds_worker = false;
+  r.degraded = false;
+  r.deadline = kNoTimer;
+  r.work_timer = kNoTimer;
+  metrics_.on_request_issued(r.issued);
+  const EndpointSpec& ep = endpoints_[endpoint];
+  if (ep.timeout.count() > 0) {
+    r.deadline = loop_.schedule_after(ep.timeout, [this, index, gen = r.generation] {
+      if (requests_[index].generation == gen) on_deadline(index);
+    });
+  }
+  ApiFaultEffect effect;
+  if (fault_hook_ != nullptr) effect = fault_hook_->on_request();
+  if (effect.refuse_status != 0) {
+    r.phase = Request::Phase::kDelayed;
+    r.work_timer = loop_.schedule_after(Duration::zero(), [this, index, gen = r.generation, s = effect.refuse_status] {
+      if (requests_[index].generation == gen) finish(index, s, false);
+    });
+    return;
+  }
+  if (effect.hang) {
+    r.phase = Request::Phase::kHung;  // only the deadline (or the end of the run) ends it
+    return;
+  }
+  r.error_status = effect.error_status;
+  r.overhead_scale = effect.overhead_scale;
+  if (effect.extra_latency.count() > 0) {
+    r.phase = Request::Phase::kDelayed;
+    r.work_timer = loop_.schedule_after(effect.extra_latency, [this, index, gen = r.generation] {
+      if (requests_[index].generation == gen) admit(index);
+    });
+    return;
+  }
+  admit(index);
+}
+
+void ApiModel::admit(std::uint32_t index) {
+  Request& r = requests_[index];
+  r.work_timer = kNoTimer;
+  if (busy_ < workers_) {
+    start(index);
+  } else if (queued_live_ < spec_.queue_limit) {
+    r.phase = Request::Phase::kQueued;
+    queue_.push((static_cast<std::uint64_t>(r.generation) << 32) | index);
+    ++queued_live_;
+  } else {
+    finish(index, kStatusUnavailable, false);
+  }
+}
+
+void ApiModel::start(std::uint32_t index) {
+  Request& r = requests_[index];
+  ++busy_;
+  r.holds_worker = true;
+  r.phase = Request::Phase::kOverhead;
+  Duration overhead = spec_.overhead.sample(overhead_rng_);
+  if (r.overhead_scale != 1.0) {
+    overhead = Duration(static_cast<std::int64_t>(static_cast<double>(overhead.count()) * r.overhead_scale));
+  }
+  r.work_timer = loop_.schedule_after(overhead, [this, index, gen = r.generation] {
+    if (requests_[index].generation != gen) return;
+    requests_[index].work_timer = kNoTimer;
+    run_step(index);
+  });
+}
+
+void ApiModel::run_step(std::uint32_t index) {
+  Request& r = requests_[index];
+  const EndpointSpec& ep = endpoints_[r.endpoint];
+  if (r.step >= ep.steps.size()) {
+    if (ep.degradation.has_value()) {
+      run_degradation(index);
+    } else {
+      finish(index, r.error_status != 0 ? r.error_status : ep.expected_status, r.error_status == 0);
+    }
+    return;
+  }
+  r.phase = Request::Phase::kStep;
+  const StepSpec& step = ep.steps[r.step];
+  const std::uint64_t key = step.coalesce == CoalesceScope::kUser ? r.user : 0;
+  r.op = runner_->run(step, key, [this, index, gen = r.generation](CallStatus s) {
+    if (requests_[index].generation == gen) step_done(index, s);
+  });
+}
+
+void ApiModel::step_done(std::uint32_t index, CallStatus status) {
+  Request& r = requests_[index];
+  r.op = kNoOp;
+  const StepSpec& step = endpoints_[r.endpoint].steps[r.step];
+  if (status != CallStatus::kOk) {
+    if (!step.fallback) {
+      finish(index, status_for(status), false);
+      return;
+    }
+    r.degraded = true;  // the fallback answers in place of the dependency
+  }
+  ++r.step;
+  run_step(index);
+}
+
+void ApiModel::run_degradation(std::uint32_t index) {
+  Request& r = requests_[index];
+  r.phase = Request::Phase::kDegradation;
+  const DegradationSpec& spec = *endpoints_[r.endpoint].degradation;
+  auto& idle = idle_degradations_[r.endpoint];
+  if (idle.empty()) {
+    idle.push_back(std::make_unique<resilience::GracefulDegradation>(loop_, spec.config));
+  }
+  r.degradation = idle.back().release();
+  idle.pop_back();
+  r.service_ops.assign(spec.calls.size(), kNoOp);
+  const std::uint32_t gen = r.generation;
+  r.degradation->execute(
+      [this, index, gen](std::size_t service, resilience::GracefulDegradation::ServiceDone done) {
+        Request& q = requests_[index];
+        if (q.generation != gen) return;
+        const StepSpec& step = endpoints_[q.endpoint].degradation->calls[service];
+        const std::uint64_t key = step.coalesce == CoalesceScope::kUser ? q.user : 0;
+        q.service_ops[service] = runner_->run(step, key, [this, index, gen, service, done](CallStatus s) {
+          if (requests_[index].generation == gen) requests_[index].service_ops[service] = kNoOp;
+          done(s == CallStatus::kOk);
+        });
+      },
+      [this, index, gen](std::size_t service) {
+        Request& q = requests_[index];
+        if (q.generation != gen || q.service_ops[service] == kNoOp) return;
+        runner_->cancel(q.service_ops[service]);
+        q.service_ops[service] = kNoOp;
+      },
+      [this, index, gen](const resilience::DegradationResult& result) {
+        if (requests_[index].generation == gen) degradation_done(index, result);
+      });
+}
+
+// Returns the request's degradation executor to its endpoint's idle pool.
+void ApiModel::end_degradation(std::uint32_t index) {
+  Request& r = requests_[index];
+  idle_degradations_[r.endpoint].emplace_back(r.degradation);
+  r.degradation = nullptr;
+}
+
+void ApiModel::degradation_done(std::uint32_t index, const resilience::DegradationResult& result) {
+  Request& r = requests_[index];
+  const EndpointSpec& ep = endpoints_[r.endpoint];
+  int status = ep.expected_status;
+  if (!result.success) {
+    // The critical service that failed the request decides: a timeout (its own or the
+    // global one) is a 504, anything else a dependency failure, 502.
+    bool timed_out = result.finished_at - result.started_at >= ep.degradation->config.global_timeout &&
+                     ep.degradation->config.global_timeout.count() > 0;
+    if (result.failed_by >= 0 && static_cast<std::size_t>(result.failed_by) < result.services.size()) {
+      timed_out = timed_out || result.services[static_cast<std::size_t>(result.failed_by)].timed_out;
+    }
+    status = timed_out ? kStatusGatewayTimeout : kStatusBadGateway;
+  } else if (result.degraded) {
+    r.degraded = true;
+  }
+  // `done` runs last in GracefulDegradation and may release it: hand it back before finish().
+  end_degradation(index);
+  if (result.success && r.error_status != 0) {
+    finish(index, r.error_status, false);
+  } else {
+    finish(index, status, result.success);
+  }
+}
+
+void ApiModel::on_deadline(std::uint32_t index) {
+  requests_[index].deadline = kNoTimer;
+  finish(index, kStatusGatewayTimeout, false);
+}
+
+void ApiModel::finish(std::uint32_t index, int status, bool success) {
+  Request& r = requests_[index];
+  if (r.deadline != kNoTimer) loop_.cancel(r.deadline);
+  if (r.work_timer != kNoTimer) loop_.cancel(r.work_timer);
+  if (r.op != kNoOp) runner_->cancel(r.op);
+  if (r.degradation != nullptr) {
+    r.degradation->cancel();
+    end_degradation(index);
+  }
+  if (r.phase == Request::Phase::kQueued) --queued_live_;  // its queue entry is skipped later
+  const bool degraded = success && r.degraded;
+  metrics_.on_request_done(r.issued, loop_.now(), status, success, degraded);
+  Answered answered = std::move(r.answered);
+  const bool held_worker = r.holds_worker;
+  release_request(index);
+  if (held_worker) {
+    --busy_;
+    start_queued();
+  }
+  if (answered) answered();
+}
+
+void ApiModel::start_queued() {
+  while (busy_ < workers_ && !queue_.empty()) {
+    const std::uint64_t entry = queue_.pop();
+    const auto index = static_cast<std::uint32_t>(entry & 0xffffffffu);
+    Request& r = requests_[index];
+    // A request that ended while waiting (its timeout) left its entry behind.
+    if (r.generation != static_cast<std::uint32_t>(entry >> 32) || r.phase != Request::Phase::kQueued) continue;
+    --queued_live_;
+    start(index);
+  }
+}
+
+void ApiModel::set_workers(int workers) {
+  workers_ = workers;
+  start_queued();
+}
+
+}  // namespace faultline::sim

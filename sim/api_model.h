@@ -1,0 +1,103 @@
+// ApiModel: the modelled API. `workers` requests run at once, up to `queue_limit` wait FIFO,
+// beyond that 503 at once. A running request spends its overhead, then runs its endpoint's
+// steps in order (each through its resilience chain), then its degradation block; the
+// endpoint's timeout bounds the whole request (504).
+//
+//   ApiModel api(loop, metrics, spec, endpoints, dependencies, seed);
+//   load_generator.set_sink(api);   // the ApiModel is a RequestSink
+//
+// Single-threaded. Requests and step calls live in pools reused across the run: no allocation
+// per request in steady state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "resilience/graceful_degradation.h"
+#include "sim/dependency.h"
+#include "sim/distribution.h"
+#include "sim/endpoint.h"
+#include "sim/event_loop.h"
+#include "sim/index_ring.h"
+#include "sim/load_generator.h"
+#include "sim/metrics.h"
+#include "sim/rng.h"
+
+namespace faultline::sim {
+
+struct ApiSpec {
+  int workers = 200;
+  std::int64_t queue_limit = 2000;
+  Distribution overhead = Distribution::constant(0);
+};
+
+// What faults on the API itself do to one arriving request (faults/ implements the hook).
+struct ApiFaultEffect {
+  int refuse_status = 0;        // non-zero: answered at once with this status, never admitted
+  bool hang = false;            // admitted, never answered: only the request timeout ends it
+  int error_status = 0;         // non-zero: fails with this status after its normal work
+  Duration extra_latency{};     // added before the API sees the request
+  double overhead_scale = 1.0;  // multiplies the overhead draw (slowdown)
+};
+
+class ApiFaultHook {
+ public:
+  virtual ~ApiFaultHook() = default;
+  virtual ApiFaultEffect on_request() = 0;
+};
+
+class StepRunner;
+
+class ApiModel final : public RequestSink {
+ public:
+  ApiModel(EventLoop& loop, Metrics& metrics, ApiSpec spec, std::vector<EndpointSpec> endpoints,
+           std::vector<Dependency*> dependencies, std::uint64_t seed);
+  ~ApiModel() override;
+
+  void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override;
+  void set_fault_hook(ApiFaultHook* hook) { fault_hook_ = hook; }
+
+  // Capacity faults on the API change the number of workers.
+  void set_workers(int workers);
+  int workers() const { return workers_; }
+  int busy_workers() const { return busy_; }
+  std::int64_t queued() const { return queued_live_; }
+  const std::vector<EndpointSpec>& endpoints() const { return endpoints_; }
+
+ private:
+  friend class StepRunner;
+  struct Request;
+
+  std::uint32_t acquire_request();
+  void release_request(std::uint32_t index);
+  void admit(std::uint32_t index);
+  void start(std::uint32_t index);
+  void run_step(std::uint32_t index);
+  void step_done(std::uint32_t index, CallStatus status);
+  void run_degradation(std::uint32_t index);
+  void degradation_done(std::uint32_t index, const resilience::DegradationResult& result);
+  void end_degradation(std::uint32_t index);
+  void on_deadline(std::uint32_t index);
+  void finish(std::uint32_t index, int status, bool success);
+  void start_queued();
+
+  EventLoop& loop_;
+  Metrics& metrics_;
+  ApiSpec spec_;
+  std::vector<EndpointSpec> endpoints_;
+  std::vector<Dependency*> dependencies_;
+  Rng overhead_rng_;
+  ApiFaultHook* fault_hook_ = nullptr;
+  int workers_;
+  int busy_ = 0;
+  std::vector<Request> requests_;
+  std::vector<std::uint32_t> free_;
+  IndexRing queue_;
+  std::int64_t queued_live_ = 0;
+  std::unique_ptr<StepRunner> runner_;
+  // Per endpoint, degradation executors not in use (reused: no allocation per request).
+  std::vector<std::vector<std::unique_ptr<resilience::GracefulDegradation>>> idle_degradations_;
+};
+
+}  // namespace faultline::sim

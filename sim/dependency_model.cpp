@@ -1,0 +1,122 @@
+#include "sim/dependency_model.h"
+
+#include <cassert>
+#include <utility>
+
+namespace faultline::sim {
+
+DependencyModel::DependencyModel(EventLoop& loop, DependencySpec spec, Rng rng)
+    : loop_(loop), spec_(std::move(spec)), rng_(rng), concurrency_(spec_.concurrency) {
+}
+
+std::uint32_t DependencyModel::acquire_slot() {
+  if (free_.empty()) {
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+  const std::uint32_t index = free_.back();
+  free_.pop_back();
+  return index;
+}
+
+void DependencyModel::release_slot(std::uint32_t index) {
+  Slot& s = slots_[index];
+  s.done.reset();
+  s.in_use = false;
+  s.queued = false;
+  s.abandoned = false;
+  ++s.generation;
+  free_.push_back(index);
+}
+
+CallId DependencyModel::call(Done done, const CallOptions& options) {
+  const bool can_start = busy_ < concurrency_;
+  if (!can_start && queued_live_ >= spec_.queue_limit) {
+    // Queue full: the server turns the call away at once (answered on the next event so the
+    // caller never sees its callback run inside call()).
+    const std::uint32_t index = acquire_slot();
+    Slot& s = slots_[index];
+    s.in_use = true;
+    s.done = std::move(done);
+    const CallId id = make_id(index, s.generation);
+    loop_.schedule_after(Duration::zero(), [this, index, gen = s.generation] {
+      Slot& slot = slots_[index];
+      if (slot.generation != gen) return;
+      Done d = std::move(slot.done);
+      const bool abandoned = slot.abandoned;
+      release_slot(index);
+      if (!abandoned) d(CallStatus::kRejected);
+    });
+    return id;
+  }
+  const std::uint32_t index = acquire_slot();
+  Slot& s = slots_[index];
+  s.in_use = true;
+  s.done = std::move(done);
+  s.service_scale = options.service_scale;
+  const CallId id = make_id(index, s.generation);
+  if (can_start) {
+    start_service(index);
+  } else {
+    queue_.push(index);
+    s.queued = true;
+    ++queued_live_;
+  }
+  return id;
+}
+
+void DependencyModel::start_service(std::uint32_t index) {
+  ++busy_;
+  Slot& s = slots_[index];
+  s.queued = false;
+  Duration service = spec_.latency.sample(rng_);
+  if (s.service_scale != 1.0) {
+    service = Duration(static_cast<std::int64_t>(static_cast<double>(service.count()) * s.service_scale));
+  }
+  loop_.schedule_after(service, [this, index] { finish_service(index); });
+}
+
+void DependencyModel::finish_service(std::uint32_t index) {
+  // The error draw is taken for every call, abandoned or not, so that one caller's timeout
+  // does not shift the outcomes of the calls after it.
+  const bool failed = spec_.error_rate > 0 && rng_.bernoulli(spec_.error_rate);
+  Slot& s = slots_[index];
+  Done done = std::move(s.done);
+  const bool abandoned = s.abandoned;
+  release_slot(index);
+  --busy_;
+  start_queued();
+  if (!abandoned) done(failed ? CallStatus::kError : CallStatus::kOk);
+}
+
+void DependencyModel::start_queued() {
+  while (busy_ < concurrency_ && !queue_.empty()) {
+    const auto index = static_cast<std::uint32_t>(queue_.pop());
+    Slot& s = slots_[index];
+    if (s.abandoned) {
+      release_slot(index);
+      continue;
+    }
+    --queued_live_;
+    start_service(index);
+  }
+}
+
+void DependencyModel::abandon(CallId id) {
+  const auto index = static_cast<std::uint32_t>(id & 0xffffffffu);
+  const auto generation = static_cast<std::uint32_t>(id >> 32);
+  if (index >= slots_.size()) return;
+  Slot& s = slots_[index];
+  if (!s.in_use || s.generation != generation || s.abandoned) return;
+  s.abandoned = true;
+  s.done.reset();
+  if (s.queued) --queued_live_;  // its ring entry is skipped when it reaches the head
+}
+
+void DependencyModel::set_concurrency(int concurrency) {
+  assert(concurrency >= 0);
+  concurrency_ = concurrency;
+  start_queued();
+}
+
+}  // namespace faultline::sim

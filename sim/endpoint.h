@@ -1,0 +1,57 @@
+// EndpointSpec: what the API does for one endpoint, in simulator terms — sequential steps,
+// each a call to a dependency through its resilience chain, then an optional degradation block
+// of parallel services. Built by the world builder from the experiment file; the components
+// it points at (breakers, coalescers, budgets...) are owned by the world.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "resilience/circuit_breaker.h"
+#include "resilience/retry.h"
+#include "resilience/retry_budget.h"
+#include "resilience/bulkhead.h"
+#include "resilience/rate_limiter.h"
+#include "resilience/degradation_config.h"
+#include "resilience/clock.h"
+
+namespace faultline::sim {
+
+class StepCoalescer;
+
+enum class CoalesceScope : std::uint8_t { kNone, kUser, kGlobal };
+
+struct StepSpec {
+  std::uint32_t dependency = 0;                        // index in the world's dependencies
+  std::int32_t breaker = -1;                           // index in the world's breakers, -1: none
+  resilience::CircuitBreaker* breaker_ptr = nullptr;
+  Duration timeout{};                                  // per attempt; zero: none
+  bool fallback = false;
+  CoalesceScope coalesce = CoalesceScope::kNone;
+  Duration coalesce_ttl{};
+  StepCoalescer* coalescer = nullptr;
+  int max_attempts = 1;
+  std::optional<resilience::RetryPolicy> retry;
+  resilience::RetryBudget* budget = nullptr;
+  resilience::Bulkhead* bulkhead = nullptr;
+  resilience::RateLimiter* rate_limiter = nullptr;
+};
+
+// Services run in parallel under resilience::GracefulDegradation; calls[i] is the call of
+// config.services[i] (its timeout and priority are in the config).
+struct DegradationSpec {
+  resilience::DegradationConfig config;
+  std::vector<StepSpec> calls;
+};
+
+struct EndpointSpec {
+  std::string name;
+  Duration timeout{};            // whole request; zero: none
+  int expected_status = 200;
+  std::vector<StepSpec> steps;
+  std::optional<DegradationSpec> degradation;
+};
+
+}  // namespace faultline::sim

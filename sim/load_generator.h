@@ -1,0 +1,80 @@
+// LoadGenerator: the clients. Closed model: `users` virtual users that each send a request,
+// wait for its answer, then think; open model: arrivals at `rps` (Poisson or evenly spaced)
+// whatever the answers. Both follow k6-style linear `stages` when given.
+//
+//   LoadGenerator load(loop, spec, make_stream(seed, "load"), sink);
+//   load.start();              // schedules the first requests; stops issuing at spec.until
+//
+// Single-threaded. Streams: arrivals, think times, endpoint and user picks each have their own.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "resilience/clock.h"
+#include "resilience/inplace_function.h"
+#include "sim/distribution.h"
+#include "sim/event_loop.h"
+#include "sim/rng.h"
+
+namespace faultline::sim {
+
+struct LoadStage {
+  Duration duration{};
+  double target = 0;  // users (closed) or requests per second (open)
+};
+
+struct LoadSpec {
+  bool closed = true;
+  double users = 1;     // closed: constant users when `stages` is empty
+  double rps = 0;       // open: constant rate when `stages` is empty
+  bool uniform_arrivals = false;
+  Distribution think = Distribution::constant(0);
+  std::vector<LoadStage> stages;
+  std::vector<double> endpoint_weights;  // > 0 sum
+  std::uint64_t user_ids = 0;            // 0: users (closed) or 1000 (open)
+  Instant until{};                       // no request is issued at or after this instant
+};
+
+// Where requests go. `answered` must be called exactly once per request.
+class RequestSink {
+ public:
+  using Answered = InplaceFunction<void(), 24>;
+  virtual ~RequestSink() = default;
+  virtual void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) = 0;
+};
+
+class LoadGenerator {
+ public:
+  LoadGenerator(EventLoop& loop, LoadSpec spec, std::uint64_t seed, RequestSink& sink);
+  void start();
+
+  // Target users (closed) or rate (open) at instant t, from the stages.
+  double target_at(Instant t) const;
+  std::uint32_t active_users() const { return active_users_; }
+
+ private:
+  void schedule_user_changes();
+  void set_users(std::uint32_t n);
+  void user_iteration(std::uint32_t user);
+  void user_answered(std::uint32_t user);
+  void schedule_next_arrival();
+  void arrival();
+  std::uint32_t pick_endpoint();
+
+  EventLoop& loop_;
+  LoadSpec spec_;
+  RequestSink& sink_;
+  Rng arrivals_rng_;
+  Rng think_rng_;
+  Rng endpoint_rng_;
+  Rng user_rng_;
+  std::vector<double> cumulative_weights_;
+  // Closed model: user i is active iff i < active_users_; `running_[i]` is true while its
+  // loop (request or think) is live, so a user re-activated mid-iteration is not doubled.
+  std::uint32_t active_users_ = 0;
+  std::vector<bool> running_;
+  double max_rate_ = 0;  // open model: the thinning envelope
+};
+
+}  // namespace faultline::sim

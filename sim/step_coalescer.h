@@ -1,0 +1,39 @@
+// StepCoalescer: puts a step's calls behind the real resilience::RequestCoalescer — concurrent
+// requests with the same key (the user id, or one global key) share one execution of the
+// step's call chain, and a success is served from the cache for the step's TTL.
+//
+//   StepCoalescer c(loop, {.ttl = 30s, .max_cache_size = 1000});
+//   c.join(runner, step, user_id, waiter_op);   // the runner delivers the result to the waiter
+//
+// Single-threaded. The shared execution belongs to no request: a waiter whose request ends
+// leaves, and the execution carries on for the others (and fills the cache).
+#pragma once
+
+#include <cstdint>
+
+#include "resilience/coalescer_config.h"
+#include "resilience/request_coalescer.h"
+#include "sim/endpoint.h"
+#include "sim/status.h"
+#include "sim/step_runner.h"
+
+namespace faultline::sim {
+
+class StepCoalescer {
+ public:
+  using Coalescer = resilience::RequestCoalescer<CallStatus, std::uint64_t>;
+
+  StepCoalescer(const Clock& clock, resilience::CoalescerConfig config) : coalescer_(clock, config) {}
+
+  // Joins `waiter` (an op of `runner`) to the execution for `key`, starting one if none runs
+  // and the cache has no fresh success.
+  void join(StepRunner& runner, const StepSpec& step, std::uint64_t key, OpId waiter);
+
+  const Coalescer::Counters& counters() const { return coalescer_.counters(); }
+
+ private:
+  Coalescer coalescer_;
+  bool joining_ = false;
+};
+
+}  // namespace faultline::sim

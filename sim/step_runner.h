@@ -1,0 +1,86 @@
+// StepRunner: runs one step's call through its resilience chain —
+// rate limiter -> bulkhead -> coalescer -> retry loop { breaker -> per-attempt timeout -> dependency }
+// — and reports one CallStatus. Used by the API for sequential steps and degradation services.
+//
+//   OpId op = runner.run(step, /*coalesce_key=*/user, [this](CallStatus s) { ... });
+//   runner.cancel(op);   // the request ended first: abandons the call, frees what it holds
+//
+// Single-threaded. Operations live in a pool reused across the run.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "resilience/inplace_function.h"
+#include "sim/dependency.h"
+#include "sim/endpoint.h"
+#include "sim/event_loop.h"
+#include "sim/metrics.h"
+#include "sim/rng.h"
+
+namespace faultline::sim {
+
+using OpId = std::uint64_t;
+inline constexpr OpId kNoOp = 0;
+
+class StepRunner {
+ public:
+  using Done = InplaceFunction<void(CallStatus), 56>;
+
+  StepRunner(EventLoop& loop, Metrics& metrics, std::vector<Dependency*> dependencies,
+             std::uint64_t seed);
+
+  // Starts the step; `done` runs exactly once, never inside run(), unless cancel() comes first.
+  OpId run(const StepSpec& step, std::uint64_t coalesce_key, Done done);
+  // Stops the operation: its dependency call is abandoned, timers cancelled, permits released.
+  // A coalesced execution shared with others keeps running; only this waiter leaves.
+  void cancel(OpId id);
+  // Delivers the result of a shared (coalesced) execution to waiter `id` if it is still live.
+  void deliver(OpId id, CallStatus status);
+  // As deliver(), on the next event at the current instant.
+  void deliver_later(OpId id, CallStatus status);
+  // Runs the step's call chain without coalescing: the shared execution behind a coalescer.
+  OpId run_shared(const StepSpec& step, Done done);
+
+ private:
+  enum class Kind : std::uint8_t { kFree, kCall, kWaiter };
+  struct Op {
+    Done done;
+    const StepSpec* step = nullptr;
+    Instant attempt_start{};
+    CallId call = 0;
+    TimerId attempt_timer = kNoTimer;
+    TimerId backoff_timer = kNoTimer;
+    resilience::Bulkhead::WaitId bulkhead_wait = 0;
+    resilience::CircuitBreaker::Epoch breaker_epoch = 0;
+    std::uint32_t generation = 1;
+    int attempt = 0;
+    Kind kind = Kind::kFree;
+    bool call_live = false;
+    bool holds_breaker = false;
+    bool holds_bulkhead = false;
+    Duration last_backoff{};
+  };
+
+  OpId make_id(std::uint32_t index) const { return (static_cast<OpId>(ops_[index].generation) << 32) | index; }
+  Op* lookup(OpId id);
+  std::uint32_t acquire(Kind kind, const StepSpec* step, Done done);
+  void release(std::uint32_t index);
+  void start_execution(std::uint32_t index);
+  void begin_attempts(std::uint32_t index);
+  void attempt(std::uint32_t index);
+  void on_answer(std::uint32_t index, CallStatus status);
+  void on_timeout(std::uint32_t index);
+  void after_failure(std::uint32_t index, CallStatus status);
+  void complete(std::uint32_t index, CallStatus status);
+  void complete_later(std::uint32_t index, CallStatus status);
+
+  EventLoop& loop_;
+  Metrics& metrics_;
+  std::vector<Dependency*> dependencies_;
+  Rng jitter_rng_;
+  std::vector<Op> ops_;
+  std::vector<std::uint32_t> free_;
+};
+
+}  // namespace faultline::sim

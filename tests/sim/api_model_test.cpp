@@ -1,0 +1,122 @@
+// ApiModel: admission (workers, FIFO queue, 503 beyond the limit), per-step and per-request
+// timeouts (504), fallbacks (degraded), breakers (503 without reaching the dependency).
+#include "sim/api_model.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/dependency_model.h"
+
+namespace faultline::sim {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class ApiModelTest : public ::testing::Test {
+ protected:
+  void build(ApiSpec api, std::vector<EndpointSpec> endpoints, DependencySpec dep) {
+    MetricsLayout layout;
+    layout.duration = seconds(100);
+    layout.dependencies = {dep.name};
+    layout.breakers = {"b"};
+    metrics_ = std::make_unique<Metrics>(layout);
+    dep_ = std::make_unique<DependencyModel>(loop_, dep, make_stream(1, "dep"));
+    api_ = std::make_unique<ApiModel>(loop_, *metrics_, api, std::move(endpoints),
+                                      std::vector<Dependency*>{dep_.get()}, 1);
+  }
+  void submit_at(Instant t, std::uint32_t endpoint = 0) {
+    loop_.schedule_at(t, [this, endpoint] { api_->submit(endpoint, 0, nullptr); });
+  }
+  std::uint64_t status_count(int status) const {
+    const auto& m = metrics_->totals().by_status;
+    auto it = m.find(status);
+    return it == m.end() ? 0 : it->second;
+  }
+
+  EventLoop loop_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<DependencyModel> dep_;
+  std::unique_ptr<ApiModel> api_;
+};
+
+EndpointSpec one_step(Duration step_timeout = {}, Duration request_timeout = {}, bool fallback = false) {
+  EndpointSpec ep;
+  ep.name = "e";
+  ep.timeout = request_timeout;
+  StepSpec step;
+  step.dependency = 0;
+  step.timeout = step_timeout;
+  step.fallback = fallback;
+  ep.steps.push_back(step);
+  return ep;
+}
+
+TEST_F(ApiModelTest, WorkersThenFifoQueueThen503AtOnce) {
+  build({.workers = 2, .queue_limit = 1, .overhead = Distribution::constant(0)}, {one_step()},
+        {.name = "db", .concurrency = 100, .latency = Distribution::constant(100)});
+  for (int i = 0; i < 4; ++i) submit_at(Instant{});
+  loop_.run();
+  EXPECT_EQ(metrics_->totals().total, 4u);
+  EXPECT_EQ(status_count(200), 3u);
+  EXPECT_EQ(status_count(503), 1u);
+  // Two answered at 100 ms, the queued one at 200 ms.
+  EXPECT_EQ(to_millis(metrics_->latency().max()), 200.0);
+}
+
+TEST_F(ApiModelTest, StepTimeoutGives504AtExactlyTheTimeout) {
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(2)}, {one_step(milliseconds(2000))},
+        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(5000)});
+  submit_at(Instant{});
+  loop_.run();
+  EXPECT_EQ(status_count(504), 1u);
+  EXPECT_EQ(metrics_->latency().max(), milliseconds(2002)) << "overhead 2 ms + step timeout 2 s";
+  EXPECT_EQ(metrics_->dependencies()[0].timeouts, 1u);
+}
+
+TEST_F(ApiModelTest, RequestTimeoutBoundsQueueWaitToo) {
+  build({.workers = 1, .queue_limit = 10, .overhead = Distribution::constant(0)},
+        {one_step({}, milliseconds(150))},
+        {.name = "db", .concurrency = 100, .latency = Distribution::constant(100)});
+  submit_at(Instant{});
+  submit_at(Instant{});
+  loop_.run();
+  EXPECT_EQ(status_count(200), 1u);
+  EXPECT_EQ(status_count(504), 1u);
+  EXPECT_EQ(metrics_->latency().max(), milliseconds(150));
+  EXPECT_EQ(api_->busy_workers(), 0);
+}
+
+TEST_F(ApiModelTest, FailedStepWithFallbackSucceedsDegraded) {
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)},
+        {one_step({}, {}, /*fallback=*/true)},
+        {.name = "db", .concurrency = 100, .latency = Distribution::constant(1), .error_rate = 1.0});
+  submit_at(Instant{});
+  loop_.run();
+  EXPECT_EQ(metrics_->totals().succeeded, 1u);
+  EXPECT_EQ(metrics_->totals().degraded, 1u);
+}
+
+TEST_F(ApiModelTest, OpenBreakerRejectsWith503WithoutCallingTheDependency) {
+  EventLoop& loop = loop_;
+  resilience::CircuitBreakerConfig config;
+  config.failure_threshold = 2;
+  config.recovery_timeout = seconds(60);
+  resilience::CircuitBreaker breaker(loop, config);
+  EndpointSpec ep = one_step();
+  ep.steps[0].breaker = 0;
+  ep.steps[0].breaker_ptr = &breaker;
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+        {.name = "db", .concurrency = 100, .latency = Distribution::constant(10), .error_rate = 1.0});
+  for (int i = 0; i < 5; ++i) submit_at(Instant(seconds(i)));
+  loop_.run();
+  EXPECT_EQ(status_count(502), 2u);
+  EXPECT_EQ(status_count(503), 3u);
+  EXPECT_EQ(metrics_->dependencies()[0].calls, 2u);
+  EXPECT_EQ(metrics_->breakers()[0].rejected, 3u);
+  EXPECT_EQ(metrics_->breakers()[0].calls_while_open, 0u);
+}
+
+}  // namespace
+}  // namespace faultline::sim

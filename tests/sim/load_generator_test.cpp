@@ -1,0 +1,132 @@
+// LoadGenerator: closed users obey the interactive response-time law, open arrivals hit
+// their rate, and k6-style stages change the user count at the exact ramp instants.
+#include "sim/load_generator.h"
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/dependency_model.h"
+#include "sim/histogram.h"
+
+namespace faultline::sim {
+namespace {
+
+// A sink that serves every request with one dependency call and records response times.
+class DependencySink : public RequestSink {
+ public:
+  DependencySink(EventLoop& loop, Dependency& dep) : loop_(loop), dep_(dep) {}
+  void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override {
+    ++submitted;
+    ++per_endpoint[endpoint];
+    users.push_back(user);
+    const Instant start = loop_.now();
+    // The answered callback is kept in a slot table: InplaceFunction is move-only.
+    const std::size_t slot = pending_.size();
+    pending_.push_back(std::move(answered));
+    dep_.call([this, start, slot](CallStatus) {
+      latency.record(loop_.now() - start);
+      ++answered_count;
+      if (pending_[slot]) pending_[slot]();
+    });
+  }
+  EventLoop& loop_;
+  Dependency& dep_;
+  LatencyHistogram latency;
+  std::uint64_t submitted = 0, answered_count = 0;
+  std::uint64_t per_endpoint[4] = {0, 0, 0, 0};
+  std::vector<std::uint64_t> users;
+
+ private:
+  std::vector<Answered> pending_;
+};
+
+TEST(LoadGeneratorTest, ClosedModelObeysTheInteractiveResponseTimeLaw) {
+  EventLoop loop;
+  DependencyModel dep(loop, {.name = "s", .concurrency = 1, .latency = Distribution::exponential(15)},
+                      make_stream(5, "s"));
+  DependencySink sink(loop, dep);
+  LoadSpec spec;
+  spec.closed = true;
+  spec.users = 50;
+  spec.think = Distribution::exponential(1000);
+  spec.endpoint_weights = {1};
+  spec.until = std::chrono::seconds(20000);
+  LoadGenerator load(loop, spec, 5, sink);
+  load.start();
+  loop.run_until(spec.until);
+  const double x = static_cast<double>(sink.answered_count) / 20000.0;  // throughput, per s
+  const double r_law_ms = (50.0 / x - 1.0) * 1000.0;                     // N/X - Z
+  EXPECT_NEAR(sink.latency.mean_ms(), r_law_ms, 0.02 * r_law_ms) << "seed=5";
+}
+
+TEST(LoadGeneratorTest, OpenPoissonArrivalsHitTheirRate) {
+  EventLoop loop;
+  DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(1)},
+                      make_stream(9, "s"));
+  DependencySink sink(loop, dep);
+  LoadSpec spec;
+  spec.closed = false;
+  spec.rps = 250;
+  spec.endpoint_weights = {3, 1};
+  spec.until = std::chrono::seconds(1000);
+  LoadGenerator load(loop, spec, 9, sink);
+  load.start();
+  loop.run();
+  EXPECT_NEAR(static_cast<double>(sink.submitted), 250000.0, 3 * std::sqrt(250000.0)) << "seed=9";
+  // Endpoint weights 3:1.
+  EXPECT_NEAR(static_cast<double>(sink.per_endpoint[0]) / static_cast<double>(sink.submitted), 0.75, 0.005);
+  for (auto u : sink.users) ASSERT_LT(u, 1000u) << "open model: 1000 user ids by default";
+}
+
+TEST(LoadGeneratorTest, UniformArrivalsAreEvenlySpaced) {
+  EventLoop loop;
+  DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(0)},
+                      make_stream(1, "s"));
+  DependencySink sink(loop, dep);
+  LoadSpec spec;
+  spec.closed = false;
+  spec.rps = 100;
+  spec.uniform_arrivals = true;
+  spec.endpoint_weights = {1};
+  spec.until = std::chrono::seconds(10);
+  LoadGenerator load(loop, spec, 1, sink);
+  load.start();
+  loop.run();
+  EXPECT_EQ(sink.submitted, 999u);  // at 10 ms, 20 ms, ... 9990 ms; none at or after 10 s
+}
+
+TEST(LoadGeneratorTest, StagesRampUsersAtTheExactInstants) {
+  EventLoop loop;
+  DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(10)},
+                      make_stream(1, "s"));
+  DependencySink sink(loop, dep);
+  LoadSpec spec;
+  spec.closed = true;
+  spec.think = Distribution::constant(1000);
+  spec.stages = {{std::chrono::seconds(10), 10}, {std::chrono::seconds(10), 10}, {std::chrono::seconds(10), 0}};
+  spec.endpoint_weights = {1};
+  spec.until = std::chrono::seconds(30);
+  LoadGenerator load(loop, spec, 1, sink);
+  load.start();
+  // Ramp 0 -> 10 over 10 s: user k joins at k seconds.
+  loop.run_until(Instant(std::chrono::milliseconds(999)));
+  EXPECT_EQ(load.active_users(), 0u);
+  loop.run_until(Instant(std::chrono::milliseconds(1000)));
+  EXPECT_EQ(load.active_users(), 1u);
+  loop.run_until(Instant(std::chrono::milliseconds(5500)));
+  EXPECT_EQ(load.active_users(), 5u);
+  loop.run_until(Instant(std::chrono::seconds(15)));
+  EXPECT_EQ(load.active_users(), 10u);
+  // Ramp 10 -> 0 over 10 s from 20 s: the target falls below k at 20 + (10 - k) s, where the
+  // count becomes k - 1 (floor of the target, like the ramp up).
+  loop.run_until(Instant(std::chrono::milliseconds(22999)));
+  EXPECT_EQ(load.active_users(), 7u);
+  loop.run_until(Instant(std::chrono::seconds(23)));
+  EXPECT_EQ(load.active_users(), 6u);
+  EXPECT_DOUBLE_EQ(load.target_at(Instant(std::chrono::seconds(5))), 5.0);
+}
+
+}  // namespace
+}  // namespace faultline::sim
