@@ -191,6 +191,9 @@ struct AlertRule {
   std::optional<double> below;
   Duration for_duration{};
   std::string severity = "warning";
+  // sli "error_budget_burn" only: the short window that must burn too (SRE workbook's
+  // multi-window alerts); absent: window / 12, the workbook's ratio (1 h / 5 min).
+  std::optional<Duration> short_window;
 };
 
 enum class ExpectKind {
