@@ -1,0 +1,96 @@
+// EventLoop: the simulator's discrete-event core. It owns virtual time (integer ns from 0),
+// which moves only when run(), run_until() or run_one() takes the next event.
+//
+//   EventLoop loop;
+//   loop.schedule_after(millis(5), [&] { ... });   // runs with loop.now() == 5 ms
+//   loop.run_until(std::chrono::seconds(1));       // then loop.now() == 1 s
+//
+// Single-threaded: schedule, cancel and run from the loop's thread only (callbacks included).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "resilience/clock.h"
+
+namespace faultline::sim {
+
+// Events run in (time, scheduling order) order: events due at the same instant run FIFO, and
+// time never moves backwards. A callback may schedule and cancel events, at now() included
+// (those run in the same run()/run_until(), after the events already due at now()).
+// Steady state allocates nothing per event: callbacks are stored inline in pooled slots.
+class EventLoop final : public Scheduler {
+ public:
+  EventLoop();
+  ~EventLoop() override;
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  Instant now() const override { return now_; }
+
+  // Runs `cb` at instant `t`. A `t` before now() is a bug: it asserts, and in release builds
+  // runs at now().
+  TimerId schedule_at(Instant t, Callback cb);
+  // Runs `cb` `d` from now; a negative `d` counts as zero.
+  TimerId schedule_after(Duration d, Callback cb) override;
+  // Prevents a pending event from running, in O(1). Returns false if it already ran (or is
+  // running), was cancelled, or `id` is unknown; a stale id never cancels a newer event.
+  bool cancel(TimerId id) override;
+
+  // Runs every event due at or before `t`, then sets now() to `t` (if later than now()).
+  void run_until(Instant t);
+  // Runs the next event, if any, and returns whether there was one.
+  bool run_one();
+  // Runs events until none is left.
+  void run();
+  // Makes the running run() or run_until() return after the current event, leaving now() at
+  // that event's time. Has no effect outside them.
+  void stop();
+
+  // Events scheduled and neither run nor cancelled.
+  std::size_t pending() const { return live_; }
+  // Events run since construction.
+  std::uint64_t events_processed() const { return processed_; }
+
+ private:
+  // A heap entry: small, so that a 4-ary heap's siblings share cache lines.
+  struct Entry {
+    std::int64_t time;
+    std::uint64_t seq;   // scheduling order: the tie-breaker, and the entry's identity
+    std::uint32_t slot;  // where its callback lives
+  };
+
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+  }
+
+  // Runs the next live event due at or before `limit`; false if there is none.
+  bool run_next(Instant limit);
+  std::uint32_t acquire_slot();
+  void release_slot(std::uint32_t slot);
+  Callback& callback(std::uint32_t slot);
+  void heap_push(const Entry& e);
+  void heap_pop();
+  void sift_down(std::size_t i, Entry e);
+  void compact();
+
+  Instant now_{0};
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t processed_ = 0;
+  std::size_t live_ = 0;   // pending events
+  std::size_t stale_ = 0;  // heap entries of cancelled events, not yet popped
+  bool stopped_ = false;
+
+  std::vector<Entry> heap_;  // 4-ary min-heap on (time, seq)
+  // Per slot: the seq of the event it holds, 0 when free or running. A heap entry is live iff
+  // slot_seq_[entry.slot] == entry.seq, so a slot can be reused at once after a cancel.
+  std::vector<std::uint64_t> slot_seq_;
+  std::vector<std::uint32_t> free_;  // free slots, most recently freed last (still in cache)
+  // Callbacks in blocks of 256, 256, 512, 1024...: growing never moves a callback, so one
+  // can run in place while it schedules more events.
+  std::vector<std::unique_ptr<Callback[]>> blocks_;
+};
+
+}  // namespace faultline::sim
