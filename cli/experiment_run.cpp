@@ -1,0 +1,101 @@
+#include "cli/experiment_run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/interrupt.h"
+#include "monitoring/atomic_file.h"
+#include "monitoring/evaluate.h"
+#include "monitoring/html_report.h"
+#include "monitoring/junit_writer.h"
+#include "monitoring/progress.h"
+#include "monitoring/summary_json.h"
+#include "monitoring/timeline_csv.h"
+
+#ifndef FAULTLINE_VERSION
+#define FAULTLINE_VERSION "0.1.0"
+#endif
+
+namespace faultline::cli {
+
+ExperimentRun run_experiment(experiments::Experiment experiment, const RunOptions& options) {
+  ExperimentRun run;
+  run.experiment = std::make_unique<experiments::Experiment>(std::move(experiment));
+  const auto wall_start = std::chrono::steady_clock::now();
+  run.world = std::make_unique<experiments::World>(*run.experiment);
+  experiments::World& world = *run.world;
+  const Instant end = options.stop_at.has_value() ? std::min(*options.stop_at, world.end()) : world.end();
+
+  monitoring::ProgressLine progress(run.experiment->name, options.progress);
+  // Slices of virtual time keep the hot loop free of checks: between slices we poll for a
+  // signal and refresh the progress line. One virtual second is a few thousand events at most
+  // for typical experiments, so interruption answers within milliseconds.
+  const Duration slice = std::chrono::seconds(1);
+  for (Instant t = world.now(); t < end;) {
+    t = std::min(t + slice, end);
+    world.run_until(t);
+    if (options.interruptible && interrupted() != 0) {
+      run.interrupted = true;
+      break;
+    }
+    if (progress.enabled()) {
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      progress.update(to_seconds(t) / to_seconds(end), to_seconds(t),
+                      wall > 0 ? static_cast<double>(world.events()) / wall : 0);
+    }
+  }
+  progress.finish();
+  world.finish();
+  run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  run.outcome.experiment = run.experiment.get();
+  run.outcome.metrics = &world.metrics();
+  run.outcome.end = end;
+  run.outcome.events = world.events();
+  run.outcome.wall_seconds = run.wall_seconds;
+  if (!run.interrupted) run.evaluation = monitoring::evaluate(run.outcome);
+  return run;
+}
+
+namespace {
+
+std::string run_json(const ExperimentRun& run) {
+  nlohmann::ordered_json j;
+  j["experiment"] = run.experiment->name;
+  j["seed"] = run.experiment->seed;
+  j["wall_seconds"] = run.wall_seconds;
+  j["virtual_seconds"] = to_seconds(run.outcome.end);
+  j["events"] = run.outcome.events;
+  j["events_per_second"] = run.wall_seconds > 0 ? static_cast<double>(run.outcome.events) / run.wall_seconds : 0.0;
+  const auto& totals = run.outcome.metrics->totals();
+  j["simulated_requests_per_second"] =
+      run.wall_seconds > 0 ? static_cast<double>(totals.total + totals.unfinished) / run.wall_seconds : 0.0;
+  j["speedup"] = run.wall_seconds > 0 ? to_seconds(run.outcome.end) / run.wall_seconds : 0.0;
+  nlohmann::ordered_json build;
+  build["version"] = FAULTLINE_VERSION;
+  build["compiler"] = __VERSION__;
+#ifdef NDEBUG
+  build["type"] = "release";
+#else
+  build["type"] = "debug";
+#endif
+  j["build"] = build;
+  j["file"] = run.experiment->file;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace
+
+bool write_results(const ExperimentRun& run, const std::string& out_dir, std::string* error) {
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("summary.json", monitoring::dump_summary(monitoring::summary_json(run.outcome, run.evaluation)));
+  files.emplace_back("run.json", run_json(run));
+  files.emplace_back("junit.xml", monitoring::junit_xml(run.outcome, run.evaluation));
+  files.emplace_back("timeline.csv", monitoring::timeline_csv(run.outcome));
+  files.emplace_back("report.html", monitoring::html_report(run.outcome, run.evaluation));
+  return monitoring::write_folder_atomic(out_dir + "/" + run.experiment->name, files, error);
+}
+
+}  // namespace faultline::cli
