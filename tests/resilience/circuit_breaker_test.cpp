@@ -27,6 +27,16 @@ std::vector<Recorded>* record(CircuitBreaker& b, std::vector<Recorded>& out) {
   return &out;
 }
 
+// One admitted call that answers at once, tagged with its epoch.
+void call_fails(CircuitBreaker& b) {
+  ASSERT_TRUE(b.try_acquire());
+  b.on_failure(Duration::zero(), b.epoch());
+}
+void call_succeeds(CircuitBreaker& b, Duration elapsed = Duration::zero()) {
+  ASSERT_TRUE(b.try_acquire());
+  b.on_success(elapsed, b.epoch());
+}
+
 // The guide's outage: threshold 5, recovery 30 s, the dependency down from 60 s to 120 s, one
 // call every 20 ms (50 rps), each answered at once.
 class OutageScenario : public ::testing::Test {
@@ -136,10 +146,8 @@ TEST(CircuitBreakerTest, AutomaticTransitionMovesToHalfOpenExactlyAtRecoveryWith
   std::vector<Recorded> t;
   record(b, t);
   s.advance_to(seconds(5));
-  ASSERT_TRUE(b.try_acquire());
-  b.on_failure(Duration::zero());
-  ASSERT_TRUE(b.try_acquire());
-  b.on_failure(Duration::zero());
+  call_fails(b);
+  call_fails(b);
   ASSERT_EQ(t.size(), 1u);
   s.advance_to(seconds(35) - Duration(1));
   EXPECT_EQ(t.size(), 1u);
@@ -165,8 +173,7 @@ TEST(CircuitBreakerTest, HalfOpenNeedsEveryTrialToSucceedAndReleaseFreesAPermit)
   CircuitBreaker b(s, c);
   std::vector<Recorded> t;
   record(b, t);
-  ASSERT_TRUE(b.try_acquire());
-  b.on_failure(Duration::zero());
+  call_fails(b);
   s.advance_to(seconds(10));
   ASSERT_TRUE(b.try_acquire());
   const auto e = b.epoch();
@@ -191,10 +198,8 @@ TEST(CircuitBreakerTest, LateOutcomesOfCallsAdmittedBeforeATransitionDoNotChange
   CircuitBreaker b(s, c);
   ASSERT_TRUE(b.try_acquire());
   const auto slow_call = b.epoch();  // admitted while CLOSED, answers much later
-  ASSERT_TRUE(b.try_acquire());
-  b.on_failure(Duration::zero(), b.epoch());
-  ASSERT_TRUE(b.try_acquire());
-  b.on_failure(Duration::zero(), b.epoch());
+  call_fails(b);
+  call_fails(b);
   ASSERT_EQ(b.state(), State::kOpen);
 
   // Arriving while OPEN: counted, ignored for state.
@@ -222,12 +227,9 @@ TEST(CircuitBreakerTest, SlowSuccessCountsAsFailure) {
   c.failure_threshold = 2;
   c.slow_call_threshold = milliseconds(500);
   CircuitBreaker b(s, c);
-  ASSERT_TRUE(b.try_acquire());
-  b.on_success(milliseconds(500));  // at the threshold: fast enough
-  ASSERT_TRUE(b.try_acquire());
-  b.on_success(milliseconds(501));
-  ASSERT_TRUE(b.try_acquire());
-  b.on_success(milliseconds(900));
+  call_succeeds(b, milliseconds(500));  // at the threshold: fast enough
+  call_succeeds(b, milliseconds(501));
+  call_succeeds(b, milliseconds(900));
   EXPECT_EQ(b.state(), State::kOpen);
   EXPECT_EQ(b.counters().slow_calls, 2u);
   EXPECT_EQ(b.counters().successes, 1u);
@@ -298,17 +300,14 @@ TEST(CircuitBreakerTest, FailuresOlderThanTheWindowDoNotCount) {
   c.window_buckets = 10;
   CircuitBreaker b(s, c);
   for (int i = 0; i < 3; ++i) {  // 3 failures of 4 calls: under minimum_calls
-    ASSERT_TRUE(b.try_acquire());
-    b.on_failure(Duration::zero());
+    call_fails(b);
   }
-  ASSERT_TRUE(b.try_acquire());
-  b.on_success(Duration::zero());
+  call_succeeds(b);
   EXPECT_EQ(b.failure_count(), 3);
   EXPECT_EQ(b.health_status(), HealthStatus::kDegraded);
   s.advance_to(seconds(10));  // bucket 0 leaves the window
   EXPECT_EQ(b.failure_count(), 0);
-  ASSERT_TRUE(b.try_acquire());
-  b.on_success(Duration::zero());
+  call_succeeds(b);
   EXPECT_EQ(b.state(), State::kClosed);
   EXPECT_EQ(b.calls_in_window(), 1);
   EXPECT_EQ(b.health_status(), HealthStatus::kHealthy);
@@ -321,12 +320,10 @@ TEST(CircuitBreakerTest, HealthIsDegradedFromHalfTheConsecutiveThreshold) {
   c.expected_failure_rate = 100;  // rate rule off: only the consecutive half counts here
   CircuitBreaker b(s, c);
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(b.try_acquire());
-    b.on_failure(Duration::zero());
+    call_fails(b);
   }
   EXPECT_EQ(b.health_status(), HealthStatus::kHealthy);
-  ASSERT_TRUE(b.try_acquire());
-  b.on_failure(Duration::zero());
+  call_fails(b);
   EXPECT_EQ(b.health_status(), HealthStatus::kDegraded);
 }
 
