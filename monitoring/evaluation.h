@@ -44,6 +44,7 @@ struct CheckResult {
   bool passed = false;
   std::string detail;  // what was seen, e.g. "opened at 121.4 s, 1.4 s after fault 0 started"
   std::string pointer; // the expect item's JSON pointer, empty for SLO-derived checks
+  std::string sli;     // SLO gate checks only: the SliResult::name judged ("availability", ...)
 };
 
 struct AlertEvent {

@@ -1,0 +1,283 @@
+#include "monitoring/checks.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "monitoring/sli.h"
+#include "scripted_run.h"
+
+namespace faultline::monitoring {
+namespace {
+
+using experiments::ExpectKind;
+using experiments::Expectation;
+using testing::ScriptedRun;
+using testing::Second;
+using testing::transition;
+
+// content-generation (ai_service) behind openai; fault 0 = outage from 120 s for 180 s;
+// fault 1 = to the end of the run (600 s).
+class ChecksTest : public ::testing::Test {
+ protected:
+  ChecksTest() {
+    auto e = testing::basic_experiment(std::chrono::seconds(600));
+    e.breakers["content-generation"] = testing::breaker("content-generation", "ai_service");
+    e.dependencies.push_back(testing::dependency("openai"));
+    experiments::FaultConfig f0;
+    f0.target = "openai";
+    f0.start = std::chrono::seconds(120);
+    f0.duration = std::chrono::seconds(180);
+    experiments::FaultConfig f1;
+    f1.target = "openai";
+    f1.start = std::chrono::seconds(500);
+    e.faults = {f0, f1};
+    e.slo.availability = 99.0;
+    run_ = std::make_unique<ScriptedRun>(e);
+    run_->seconds(10, Second{.ok = 99, .failed = 1, .latency = millis(200)});
+  }
+
+  sim::BreakerMetrics& breaker() { return run_->metrics().breakers()[0]; }
+
+  CheckResult check(Expectation x) {
+    const RunOutcome o = run_->outcome();
+    return check_expectation(o, x, compute_slis(o));
+  }
+
+  static Expectation opens(double within_s, int fault) {
+    Expectation x;
+    x.kind = ExpectKind::kOpensWithin;
+    x.breaker = "content-generation";
+    x.within = Duration(std::llround(within_s * 1e9));
+    x.fault = fault;
+    x.pointer = "/expect/0";
+    return x;
+  }
+  static Expectation closes(double within_s, int fault) {
+    Expectation x = opens(within_s, fault);
+    x.kind = ExpectKind::kClosesWithin;
+    return x;
+  }
+  static Expectation breaker_kind(ExpectKind kind, std::int64_t limit = 0) {
+    Expectation x;
+    x.kind = kind;
+    x.breaker = "content-generation";
+    x.limit = limit;
+    return x;
+  }
+
+  std::unique_ptr<ScriptedRun> run_;
+};
+
+TEST_F(ChecksTest, OpensWithinPasses) {
+  breaker().transitions = {transition(121.4, "CLOSED", "OPEN", "5 consecutive failures")};
+  const CheckResult c = check(opens(15, 0));
+  EXPECT_EQ(c.name, "breaker content-generation opens within 15 s of fault 0");
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.detail, "opened at 121.400 s, 1.400 s after fault 0 started");
+  EXPECT_EQ(c.pointer, "/expect/0");
+}
+
+TEST_F(ChecksTest, OpensWithinEdgeIsInclusive) {
+  breaker().transitions = {transition(135, "CLOSED", "OPEN")};
+  EXPECT_TRUE(check(opens(15, 0)).passed);
+  breaker().transitions = {transition(135.001, "CLOSED", "OPEN")};
+  const CheckResult late = check(opens(15, 0));
+  EXPECT_FALSE(late.passed);
+  EXPECT_EQ(late.detail, "opened at 135.001 s, 15.001 s after fault 0 started (limit 15 s)");
+}
+
+TEST_F(ChecksTest, OpensWithinIgnoresOpeningsBeforeTheFault) {
+  breaker().transitions = {transition(100, "CLOSED", "OPEN"), transition(160, "OPEN", "HALF_OPEN")};
+  const CheckResult c = check(opens(15, 0));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "did not open after fault 0 started at 120.000 s; it was already OPEN then");
+}
+
+TEST_F(ChecksTest, OpensWithinCountsHalfOpenToOpen) {
+  breaker().transitions = {transition(100, "CLOSED", "OPEN"), transition(119, "OPEN", "HALF_OPEN"),
+                           transition(122.5, "HALF_OPEN", "OPEN")};
+  const CheckResult c = check(opens(15, 0));
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.detail, "opened at 122.500 s, 2.500 s after fault 0 started");
+}
+
+TEST_F(ChecksTest, OpensWithinNeverOpened) {
+  const CheckResult c = check(opens(15, 0));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "did not open after fault 0 started at 120.000 s");
+}
+
+TEST_F(ChecksTest, UnknownFaultAndBreaker) {
+  EXPECT_EQ(check(opens(15, 7)).detail, "no fault 7 (the experiment has 2)");
+  Expectation x = opens(15, 0);
+  x.breaker = "nope";
+  const CheckResult c = check(x);
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "no breaker named 'nope'");
+}
+
+TEST_F(ChecksTest, ClosesWithinPassesAndFails) {
+  breaker().transitions = {transition(121.4, "CLOSED", "OPEN"), transition(330, "OPEN", "HALF_OPEN"),
+                           transition(361, "HALF_OPEN", "CLOSED")};
+  CheckResult c = check(closes(90, 0));
+  EXPECT_EQ(c.name, "breaker content-generation closes within 90 s of the end of fault 0");
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.detail, "closed at 361.000 s, 61.000 s after fault 0 ended at 300.000 s");
+  c = check(closes(61, 0));
+  EXPECT_TRUE(c.passed);
+  c = check(closes(60.999, 0));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "closed at 361.000 s, 61.000 s after fault 0 ended at 300.000 s (limit 60.999 s)");
+}
+
+TEST_F(ChecksTest, ClosesWithinNeverClosed) {
+  breaker().transitions = {transition(121.4, "CLOSED", "OPEN")};
+  const CheckResult c = check(closes(90, 0));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "did not close after fault 0 ended at 300.000 s (state at the end: OPEN)");
+}
+
+TEST_F(ChecksTest, ClosesWithinAlreadyClosed) {
+  breaker().transitions = {transition(121.4, "CLOSED", "OPEN"), transition(200, "HALF_OPEN", "CLOSED")};
+  const CheckResult c = check(closes(90, 0));
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.detail, "already CLOSED when fault 0 ended at 300.000 s");
+}
+
+TEST_F(ChecksTest, FaultWithoutDurationEndsWithTheRun) {
+  breaker().transitions = {transition(500.5, "CLOSED", "OPEN")};
+  EXPECT_TRUE(check(opens(1, 1)).passed);
+  const CheckResult c = check(closes(90, 1));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "did not close after fault 1 ended at 600.000 s (state at the end: OPEN)");
+}
+
+TEST_F(ChecksTest, NeverOpens) {
+  CheckResult c = check(breaker_kind(ExpectKind::kNeverOpens));
+  EXPECT_EQ(c.name, "breaker content-generation never opens");
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.detail, "never opened");
+  breaker().transitions = {transition(121.4, "CLOSED", "OPEN"), transition(181.4, "OPEN", "HALF_OPEN"),
+                           transition(181.5, "HALF_OPEN", "OPEN")};
+  c = check(breaker_kind(ExpectKind::kNeverOpens));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "opened 2 times, first at 121.400 s");
+}
+
+TEST_F(ChecksTest, MaxOpenTransitions) {
+  breaker().transitions = {transition(10, "CLOSED", "OPEN"), transition(40, "OPEN", "HALF_OPEN"),
+                           transition(50, "HALF_OPEN", "OPEN"), transition(80, "OPEN", "HALF_OPEN"),
+                           transition(90, "HALF_OPEN", "OPEN")};
+  CheckResult c = check(breaker_kind(ExpectKind::kMaxOpenTransitions, 2));
+  EXPECT_EQ(c.name, "breaker content-generation has at most 2 open transitions");
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "3 open transitions (at 10.000 s, 50.000 s, 90.000 s), limit 2");
+  c = check(breaker_kind(ExpectKind::kMaxOpenTransitions, 3));
+  EXPECT_TRUE(c.passed);
+  breaker().transitions.clear();
+  EXPECT_EQ(check(breaker_kind(ExpectKind::kMaxOpenTransitions, 0)).detail, "0 open transitions, limit 0");
+}
+
+TEST_F(ChecksTest, MaxCallsWhileOpen) {
+  breaker().rejected = 1234;
+  CheckResult c = check(breaker_kind(ExpectKind::kMaxCallsWhileOpen, 0));
+  EXPECT_EQ(c.name, "breaker content-generation has at most 0 calls while OPEN");
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.detail, "0 calls reached the dependency while OPEN (limit 0); 1234 rejected");
+  breaker().calls_while_open = 1;
+  c = check(breaker_kind(ExpectKind::kMaxCallsWhileOpen, 0));
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "1 call reached the dependency while OPEN (limit 0); 1234 rejected");
+}
+
+TEST_F(ChecksTest, SliBounds) {
+  // 10 s of 99 successes + 1 failure: availability exactly 99 %.
+  Expectation x;
+  x.kind = ExpectKind::kSli;
+  x.sli = "availability";
+  x.at_least = 99.0;
+  CheckResult c = check(x);
+  EXPECT_EQ(c.name, "sli availability at least 99");
+  EXPECT_TRUE(c.passed);  // the bound is inclusive
+  EXPECT_EQ(c.detail, "availability 99.000 %");
+  x.at_least = 99.5;
+  c = check(x);
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "availability 99.000 % is below 99.5 %");
+
+  Expectation p95;
+  p95.kind = ExpectKind::kSli;
+  p95.sli = "latency_p95_ms";
+  p95.at_most = 100;
+  c = check(p95);
+  EXPECT_EQ(c.name, "sli latency_p95_ms at most 100");
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail.substr(0, 15), "latency_p95_ms ");
+  EXPECT_NE(c.detail.find(" ms is above 100 ms"), std::string::npos) << c.detail;
+  p95.sli = "latency_p95";
+  p95.at_most = 1000;
+  EXPECT_TRUE(check(p95).passed);
+
+  Expectation both;
+  both.kind = ExpectKind::kSli;
+  both.sli = "error_rate";
+  both.at_least = 0.5;
+  both.at_most = 1;
+  c = check(both);
+  EXPECT_EQ(c.name, "sli error_rate at least 0.5 and at most 1");
+  EXPECT_TRUE(c.passed);
+
+  Expectation bad;
+  bad.kind = ExpectKind::kSli;
+  bad.sli = "cpu";
+  c = check(bad);
+  EXPECT_FALSE(c.passed);
+  EXPECT_NE(c.detail.find("unknown SLI 'cpu'"), std::string::npos);
+}
+
+TEST_F(ChecksTest, DependencyMaxCalls) {
+  run_->metrics().dependencies()[0].calls = 157;
+  Expectation x;
+  x.kind = ExpectKind::kDependencyMaxCalls;
+  x.dependency = "openai";
+  x.limit = 100;
+  CheckResult c = check(x);
+  EXPECT_EQ(c.name, "dependency openai gets at most 100 calls");
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "157 calls, limit 100");
+  x.limit = 157;
+  c = check(x);
+  EXPECT_TRUE(c.passed);
+  x.dependency = "redis";
+  EXPECT_EQ(check(x).detail, "no dependency named 'redis'");
+}
+
+TEST(SloGateChecks, OneCheckPerTargetedSli) {
+  experiments::SloConfig slo;
+  slo.availability = 99.9;
+  slo.latency_p95_ms = 500;
+  slo.error_rate = 0.1;
+  std::vector<SliResult> slis = {
+      {"availability", 99.7, 99.9, "%", SliStatus::kAtRisk, Trend::kStable},
+      {"latency_p95", 800, 500, "ms", SliStatus::kBreaching, Trend::kStable},
+      {"latency_p99", 900, std::nullopt, "ms", SliStatus::kMeeting, Trend::kStable},
+      {"error_rate", 0.05, 0.1, "%", SliStatus::kMeeting, Trend::kStable},
+  };
+  auto checks = slo_gate_checks(slo, slis);
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_EQ(checks[0].name, "slo availability");
+  EXPECT_TRUE(checks[0].passed);
+  EXPECT_EQ(checks[0].sli, "availability");
+  EXPECT_EQ(checks[0].detail, "warning: 99.700 % is at risk (target >= 99.9 %, breaching below 99.5 %)");
+  EXPECT_EQ(checks[1].name, "slo latency_p95");
+  EXPECT_FALSE(checks[1].passed);
+  EXPECT_EQ(checks[1].detail, "800.000 ms breaches the target <= 500 ms (at risk up to 750 ms)");
+  EXPECT_TRUE(checks[2].passed);
+  EXPECT_EQ(checks[2].detail, "0.050 % meets the target <= 0.1 %");
+  slo.gate = false;
+  EXPECT_TRUE(slo_gate_checks(slo, slis).empty());
+}
+
+}  // namespace
+}  // namespace faultline::monitoring
