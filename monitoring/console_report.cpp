@@ -136,7 +136,7 @@ void fault_section(Out out, const sim::Metrics& m) {
     const sim::FaultMetrics& f = m.faults()[i];
     const double start = to_seconds(f.start), end = to_seconds(f.end);
     fmt::format_to(out, "  #{:<2} {:<{}}  {:>9} -> {:<9} {:<10}  hits {}\n", i, f.label, label_w,
-                   seconds_text(start), seconds_text(end), "(" + seconds_text(end - start) + ")",
+                   seconds_text(start), seconds_text(end), fmt::format("({:.1f} s)", end - start),
                    f.hits);
   }
 }
