@@ -66,8 +66,18 @@ void EventLoop::release_slot(std::uint32_t slot) {
 
 TimerId EventLoop::schedule_at(Instant t, Callback cb) {
   assert(t >= now_ && "scheduling in the past");
+  return push_event(t < now_ ? now_ : t, cb);
+}
+
+TimerId EventLoop::schedule_after(Duration d, Callback cb) {
+  Instant t = now_;
+  if (d > Duration::zero()) t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
+  return push_event(t, cb);
+}
+
+// Takes `cb` by reference so that the callback is moved once, into its slot.
+TimerId EventLoop::push_event(Instant t, Callback& cb) {
   assert(cb && "scheduling an empty callback");
-  if (t < now_) t = now_;
   const std::uint32_t slot = acquire_slot();
   callback(slot) = std::move(cb);
   const std::uint64_t seq = ++next_seq_;
@@ -75,12 +85,6 @@ TimerId EventLoop::schedule_at(Instant t, Callback cb) {
   heap_push(Entry{t.count(), seq, slot});
   ++live_;
   return make_id(slot, seq);
-}
-
-TimerId EventLoop::schedule_after(Duration d, Callback cb) {
-  Instant t = now_;
-  if (d > Duration::zero()) t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
-  return schedule_at(t, std::move(cb));
 }
 
 bool EventLoop::cancel(TimerId id) {
@@ -167,10 +171,16 @@ void EventLoop::sift_down(std::size_t i, Entry e) {
   for (;;) {
     const std::size_t first = kArity * i + 1;
     if (first >= n) break;
-    const std::size_t end = std::min(first + kArity, n);
     std::size_t best = first;
-    for (std::size_t c = first + 1; c < end; ++c) {
-      if (before(heap_[c], heap_[best])) best = c;
+    if (first + kArity <= n) {
+      // A tournament of conditional moves instead of a chain of unpredictable branches.
+      const std::size_t a = first + (before(heap_[first + 1], heap_[first]) ? 1 : 0);
+      const std::size_t b = first + 2 + (before(heap_[first + 3], heap_[first + 2]) ? 1 : 0);
+      best = before(heap_[b], heap_[a]) ? b : a;
+    } else {
+      for (std::size_t c = first + 1; c < n; ++c) {
+        if (before(heap_[c], heap_[best])) best = c;
+      }
     }
     if (!before(heap_[best], e)) break;
     heap_[i] = heap_[best];
