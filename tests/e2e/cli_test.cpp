@@ -1,0 +1,171 @@
+// The command line's contract: exit codes 0/1/2, diagnostics with JSON pointers, results
+// written whole, determinism, --set and --seed, interruption.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_helpers.h"
+
+namespace faultline::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(CliTest, PassingExperimentExitsZeroAndWritesEveryResultFile) {
+  ScratchDir out;
+  const auto r2 = run_faultline("run " + source_path("experiments/mm1.json") + " --out " + out.str() + " --quiet");
+  ASSERT_EQ(r2.exit_code, 0) << r2.output;
+  EXPECT_NE(r2.output.find("PASS mm1"), std::string::npos) << r2.output;
+  for (const char* f : {"summary.json", "run.json", "junit.xml", "timeline.csv", "report.html"}) {
+    EXPECT_TRUE(fs::exists(out.path() / "mm1" / f)) << f;
+  }
+  // Nothing temporary left behind.
+  for (const auto& entry : fs::recursive_directory_iterator(out.path())) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+TEST(CliTest, SameSeedGivesByteIdenticalSummaryAndSeedOverrideChangesIt) {
+  ScratchDir a, b, c;
+  const std::string file = source_path("experiments/ai-outage.json");
+  ASSERT_EQ(run_faultline("run " + file + " --quiet --out " + a.str()).exit_code, 0);
+  ASSERT_EQ(run_faultline("run " + file + " --quiet --out " + b.str()).exit_code, 0);
+  ASSERT_EQ(run_faultline("run " + file + " --quiet --seed 7 --out " + c.str()).exit_code, 0);
+  const std::string sa = read_file(a.path() / "ai-outage/summary.json");
+  EXPECT_FALSE(sa.empty());
+  EXPECT_EQ(sa, read_file(b.path() / "ai-outage/summary.json"));
+  const std::string sc = read_file(c.path() / "ai-outage/summary.json");
+  EXPECT_NE(sa, sc);
+  EXPECT_EQ(nlohmann::json::parse(sc)["seed"], 7);
+}
+
+TEST(CliTest, FailedCheckExitsOne) {
+  ScratchDir out;
+  const auto r = run_faultline("run " + source_path("experiments/mm1.json") +
+                               " --set expect.1.at_most=1 --quiet --out " + out.str());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL mm1"), std::string::npos) << r.output;
+  const auto summary = nlohmann::json::parse(read_file(out.path() / "mm1/summary.json"));
+  EXPECT_FALSE(summary["passed"].get<bool>());
+}
+
+TEST(CliTest, BadInputExitsTwoNamingEveryProblemAndWritesNothing) {
+  ScratchDir dir;
+  auto doc = nlohmann::json::parse(read_file(source_path("experiments/ai-outage.json")));
+  doc["endpoints"][0]["steps"][1]["call"] = "opena";
+  doc["resilience"]["circuit_breakers"]["postgres"]["failure_treshold"] = 3;
+  doc["duration_s"] = -5;
+  write_file(dir.path() / "bad.json", doc.dump(2));
+  const auto r = run_faultline("run " + (dir.path() / "bad.json").string() + " --out " + (dir.path() / "out").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("/endpoints/0/steps/1/call"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/resilience/circuit_breakers/postgres/failure_treshold"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/duration_s"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir.path() / "out")) << "bad input must not leave a results folder";
+}
+
+TEST(CliTest, SyntaxErrorNamesLineAndColumn) {
+  ScratchDir dir;
+  write_file(dir.path() / "broken.json", "{\n  \"name\": \"x\",\n  \"seed\": ,\n}\n");
+  const auto r = run_faultline("validate " + (dir.path() / "broken.json").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(":3:"), std::string::npos) << r.output;
+}
+
+TEST(CliTest, UnknownSetPathIsAnError) {
+  const auto r = run_faultline("run " + source_path("experiments/mm1.json") + " --set api.wokers=3 --out /nonexistent");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("wokers"), std::string::npos) << r.output;
+}
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_faultline("").exit_code, 2);
+  EXPECT_EQ(run_faultline("frobnicate").exit_code, 2);
+  EXPECT_EQ(run_faultline("run").exit_code, 2);
+  EXPECT_EQ(run_faultline("run --no-such-flag x.json").exit_code, 2);
+  EXPECT_EQ(run_faultline("validate /no/such/file.json").exit_code, 2);
+}
+
+TEST(CliTest, AiOutageBreakerTransitionsHappenAtTheContractsInstants) {
+  ScratchDir out;
+  ASSERT_EQ(run_faultline("run " + source_path("experiments/ai-outage.json") + " --quiet --out " + out.str()).exit_code, 0);
+  const auto s = nlohmann::json::parse(read_file(out.path() / "ai-outage/summary.json"));
+  const auto& t = s["breakers"]["content-generation"]["transitions"];
+  ASSERT_GE(t.size(), 3u) << s["breakers"].dump(2);
+  // Opens after the outage starts at 120 s (5 consecutive failures), within 15 s.
+  EXPECT_EQ(t[0]["from"], "CLOSED");
+  EXPECT_EQ(t[0]["to"], "OPEN");
+  EXPECT_GE(t[0]["at_s"].get<double>(), 120.0);
+  EXPECT_LE(t[0]["at_s"].get<double>(), 135.0);
+  EXPECT_EQ(t[0]["reason"], "5 consecutive failures");
+  // Every OPEN -> HALF_OPEN comes at or after open + recovery (60 s), and while the outage
+  // lasts every trial fails straight back to OPEN.
+  double opened_at = t[0]["at_s"];
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    if (t[i]["to"] == "HALF_OPEN") {
+      EXPECT_GE(t[i]["at_s"].get<double>(), opened_at + 60.0 - 1e-9) << t.dump(2);
+    }
+    if (t[i]["to"] == "OPEN") opened_at = t[i]["at_s"];
+    if (t[i]["to"] == "CLOSED") {
+      EXPECT_GE(t[i]["at_s"].get<double>(), 300.0) << "closes only after the outage ends";
+    }
+  }
+  EXPECT_EQ(t[t.size() - 1]["to"], "CLOSED");
+  EXPECT_EQ(s["breakers"]["content-generation"]["calls_while_open"], 0);
+}
+
+TEST(CliTest, SigintStopsARunWith130AndKeepsEarlierResults) {
+  ScratchDir dir;
+  auto doc = nlohmann::json::parse(read_file(source_path("experiments/mm1.json")));
+  ASSERT_EQ(run_faultline("run " + source_path("experiments/mm1.json") + " --quiet --out " + dir.str()).exit_code, 0);
+  const std::string before = read_file(dir.path() / "mm1/summary.json");
+  doc["duration_s"] = 2000000;  // long enough to be interrupted mid-run
+  write_file(dir.path() / "long.json", doc.dump());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "run", (dir.path() / "long.json").c_str(), "--quiet", "--out",
+          dir.path().c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(read_file(dir.path() / "mm1/summary.json"), before) << "an interrupted run keeps earlier results";
+  for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+TEST(CliTest, HealthReportsTheGuidesShapeAtAnInstant) {
+  const auto r = run_faultline("health " + source_path("experiments/ai-outage.json") + " --at 200");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_TRUE(j.contains("status"));
+  EXPECT_TRUE(j.contains("slis"));
+  ASSERT_TRUE(j["circuitBreakers"].contains("ai_service:content-generation")) << j.dump(2);
+  EXPECT_EQ(j["circuitBreakers"]["ai_service:content-generation"]["state"], "OPEN") << "mid-outage";
+  EXPECT_EQ(run_faultline("health " + source_path("experiments/ai-outage.json") + " --at 99999").exit_code, 2);
+}
+
+TEST(CliTest, CompareFlagsARegression) {
+  ScratchDir a, b;
+  ASSERT_EQ(run_faultline("run " + source_path("experiments/mm1.json") + " --quiet --out " + a.str()).exit_code, 0);
+  run_faultline("run " + source_path("experiments/mm1.json") + " --set dependencies.server.latency_ms.mean=1.2 --quiet --out " + b.str());
+  const std::string base = (a.path() / "mm1/summary.json").string();
+  const std::string cur = (b.path() / "mm1/summary.json").string();
+  EXPECT_EQ(run_faultline("compare " + base + " " + base).exit_code, 0);
+  const auto r = run_faultline("compare " + base + " " + cur + " --tolerance 5");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+}
+
+}  // namespace
+}  // namespace faultline::e2e
