@@ -1,0 +1,388 @@
+#include "cli/sweep_plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "experiments/overrides.h"
+#include "sim/rng.h"
+
+#ifndef FAULTLINE_VERSION
+#define FAULTLINE_VERSION "0.1.0"
+#endif
+
+namespace faultline::cli {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kDefaultObjective = "maximize availability";
+// A random search gives up drawing new distinct points after this many draws per sample, so a
+// space smaller than `samples` ends the search instead of looping.
+constexpr int kDrawsPerSample = 100;
+
+const std::vector<std::string>& fixed_metrics() {
+  static const std::vector<std::string> kNames = {"availability",
+                                                  "error_rate",
+                                                  "degraded_rate",
+                                                  "latency_mean_ms",
+                                                  "latency_p50_ms",
+                                                  "latency_p95_ms",
+                                                  "latency_p99_ms",
+                                                  "throughput_rps",
+                                                  "checks_passed",
+                                                  "breaker_open_transitions",
+                                                  "breaker_calls_while_open",
+                                                  "breaker_rejected"};
+  return kNames;
+}
+
+const char* const kPerBreaker[] = {"breaker_open_transitions", "breaker_calls_while_open",
+                                   "breaker_rejected"};
+
+std::string trim(const std::string& s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+std::string hex16(std::uint64_t v) { return fmt::format("{:016x}", v); }
+
+std::string metric_hint(const std::vector<std::string>& breakers) {
+  std::string names;
+  for (const auto& m : fixed_metrics()) names += (names.empty() ? "" : ", ") + m;
+  if (!breakers.empty())
+    names += fmt::format(", breaker_open_transitions.<breaker> (breakers: {})",
+                         fmt::join(breakers, ", "));
+  return names;
+}
+
+// "<metric> <op> <number>": the operator is found first, so metric names may hold any
+// character but the operator ones.
+std::optional<Constraint> parse_constraint(const std::string& text,
+                                           const std::vector<std::string>& breakers,
+                                           std::string* error) {
+  static const std::pair<const char*, CompareOp> kOps[] = {{"<=", CompareOp::kLessEqual},
+                                                           {">=", CompareOp::kGreaterEqual},
+                                                           {"==", CompareOp::kEqual},
+                                                           {"<", CompareOp::kLess},
+                                                           {">", CompareOp::kGreater}};
+  const std::size_t at = text.find_first_of("<>=");
+  if (at == std::string::npos) {
+    *error =
+        "expected \"<metric> <op> <number>\" with op one of <=, <, >=, >, == (e.g. "
+        "\"latency_p95_ms <= 500\")";
+    return std::nullopt;
+  }
+  Constraint c;
+  c.text = text;
+  std::size_t op_len = 0;
+  for (const auto& [symbol, op] : kOps) {
+    if (text.compare(at, std::char_traits<char>::length(symbol), symbol) == 0) {
+      c.op = op;
+      op_len = std::char_traits<char>::length(symbol);
+      break;
+    }
+  }
+  if (op_len == 0) {
+    *error = "unknown operator (use <=, <, >=, > or ==)";
+    return std::nullopt;
+  }
+  const std::string name = trim(text.substr(0, at));
+  c.metric = canonical_metric(name, breakers);
+  if (c.metric.empty()) {
+    *error = fmt::format("unknown metric {} (known: {})", experiments::quote(name),
+                         metric_hint(breakers));
+    return std::nullopt;
+  }
+  const std::string number = trim(text.substr(at + op_len));
+  const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), c.bound);
+  if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() ||
+      !std::isfinite(c.bound)) {
+    *error = fmt::format("expected a number after {}, got {}", to_string(c.op),
+                         experiments::quote(number));
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::optional<Objective> parse_objective(const std::string& text,
+                                         const std::vector<std::string>& breakers,
+                                         std::string* error) {
+  Objective o;
+  o.text = text;
+  const std::string t = trim(text);
+  const std::size_t space = t.find_first_of(" \t");
+  const std::string verb = t.substr(0, space);
+  if (verb != "maximize" && verb != "minimize") {
+    *error =
+        "expected \"maximize <metric>\" or \"minimize <metric>\" (e.g. \"maximize availability\")";
+    return std::nullopt;
+  }
+  o.maximize = verb == "maximize";
+  const std::string name = space == std::string::npos ? "" : trim(t.substr(space));
+  o.metric = canonical_metric(name, breakers);
+  if (o.metric.empty()) {
+    *error = fmt::format("unknown metric {} (known: {})", experiments::quote(name),
+                         metric_hint(breakers));
+    return std::nullopt;
+  }
+  return o;
+}
+
+// Random search keeps drawn decimals readable (they become the recommended configuration):
+// 4 significant digits.
+double round_significant(double v, int digits) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale =
+      std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
+
+json draw_value(const json& values, bool range, sim::Rng& rng) {
+  if (!range) return values[rng.next_below(values.size())];
+  if (values[0].is_number_integer() && values[1].is_number_integer()) {
+    const std::int64_t lo = values[0].get<std::int64_t>(), hi = values[1].get<std::int64_t>();
+    return lo + static_cast<std::int64_t>(rng.next_below(static_cast<std::uint64_t>(hi - lo) + 1));
+  }
+  const double lo = values[0].get<double>(), hi = values[1].get<double>();
+  return std::clamp(round_significant(lo + rng.next_double() * (hi - lo), 4), lo, hi);
+}
+
+std::string point_id(std::size_t index, std::size_t count) {
+  const int width =
+      std::max(4, static_cast<int>(fmt::format("{}", count > 0 ? count - 1 : 0).size()));
+  return fmt::format("p{:0{}}", index, width);
+}
+
+void grid_points(SweepPlan& plan, const json& parameters) {
+  std::vector<const json*> lists;
+  for (const auto& path : plan.parameters) lists.push_back(&parameters.at(path));
+  std::size_t count = 1;
+  for (const json* l : lists) count *= l->size();
+  // Row-major: the last parameter (in path order) varies fastest, as nested loops would.
+  for (std::size_t i = 0; i < count; ++i) {
+    SweepPoint p;
+    p.index = i;
+    p.id = point_id(i, count);
+    p.values.resize(lists.size());
+    std::size_t rest = i;
+    for (std::size_t k = lists.size(); k-- > 0;) {
+      p.values[k] = (*lists[k])[rest % lists[k]->size()];
+      rest /= lists[k]->size();
+    }
+    plan.points.push_back(std::move(p));
+  }
+}
+
+void random_points(SweepPlan& plan, const json& parameters, std::size_t samples) {
+  sim::Rng rng = sim::make_stream(plan.seed, "sweep/samples");
+  std::set<std::string> seen;
+  std::vector<std::vector<json>> drawn;
+  for (std::size_t draws = 0; drawn.size() < samples && draws < samples * kDrawsPerSample;
+       ++draws) {
+    std::vector<json> values;
+    for (std::size_t k = 0; k < plan.parameters.size(); ++k) {
+      values.push_back(draw_value(parameters.at(plan.parameters[k]), plan.ranges[k], rng));
+    }
+    if (seen.insert(json(values).dump()).second) drawn.push_back(std::move(values));
+  }
+  for (std::size_t i = 0; i < drawn.size(); ++i) {
+    plan.points.push_back({i, point_id(i, drawn.size()), std::move(drawn[i])});
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> sweep_metric_names(const std::vector<std::string>& breakers) {
+  std::vector<std::string> names = fixed_metrics();
+  for (const char* prefix : kPerBreaker) {
+    for (const auto& b : breakers) names.push_back(fmt::format("{}.{}", prefix, b));
+  }
+  return names;
+}
+
+std::string canonical_metric(const std::string& name, const std::vector<std::string>& breakers) {
+  if (name == "latency_p95") return "latency_p95_ms";
+  if (name == "latency_p99") return "latency_p99_ms";
+  if (name == "latency_p50") return "latency_p50_ms";
+  if (name == "latency_mean") return "latency_mean_ms";
+  if (name == "throughput") return "throughput_rps";
+  if (name == "check_pass_rate") return "checks_passed";
+  for (const auto& m : sweep_metric_names(breakers)) {
+    if (m == name) return m;
+  }
+  return "";
+}
+
+std::string to_string(CompareOp op) {
+  switch (op) {
+    case CompareOp::kLess:
+      return "<";
+    case CompareOp::kLessEqual:
+      return "<=";
+    case CompareOp::kGreater:
+      return ">";
+    case CompareOp::kGreaterEqual:
+      return ">=";
+    case CompareOp::kEqual:
+      return "==";
+  }
+  return "?";
+}
+
+bool compare(double value, CompareOp op, double bound) {
+  switch (op) {
+    case CompareOp::kLess:
+      return value < bound;
+    case CompareOp::kLessEqual:
+      return value <= bound;
+    case CompareOp::kGreater:
+      return value > bound;
+    case CompareOp::kGreaterEqual:
+      return value >= bound;
+    case CompareOp::kEqual:
+      return value == bound;
+  }
+  return false;
+}
+
+std::optional<SweepPlan> make_plan(const json& document, std::uint64_t seed,
+                                   const std::string& file,
+                                   std::vector<experiments::Diagnostic>* problems) {
+  const std::size_t problems_before = problems->size();
+  auto problem = [&](std::string pointer, std::string message) {
+    problems->push_back({file, std::move(pointer), 0, 0, std::move(message)});
+  };
+  SweepPlan plan;
+  plan.file = file;
+  plan.document = document;
+  plan.seed = seed;
+  plan.name = document.value("name", "");
+  const json& sweep = document.at("sweep");
+  plan.seeds = sweep.value("seeds", 1);
+  if (const auto it = document.find("resilience"); it != document.end() && it->is_object()) {
+    if (const auto cb = it->find("circuit_breakers"); cb != it->end() && cb->is_object()) {
+      for (const auto& [name, value] : cb->items()) plan.breakers.push_back(name);
+    }
+  }
+  const json& parameters = sweep.at("parameters");
+  for (const auto& [path, values] : parameters.items()) plan.parameters.push_back(path);
+
+  plan.random = sweep.contains("samples");
+  for (const auto& path : plan.parameters) {
+    const json& values = parameters.at(path);
+    // In a random search a list of exactly two numbers is a range to draw from; any other
+    // list is a set of values to pick from.
+    const bool range =
+        plan.random && values.size() == 2 && values[0].is_number() && values[1].is_number();
+    plan.ranges.push_back(range);
+    if (range && values[0].get<double>() > values[1].get<double>()) {
+      problem(
+          experiments::pointer_append("/sweep/parameters", path),
+          fmt::format("a random-search range [min, max] needs min <= max (got {})", values.dump()));
+    }
+  }
+
+  std::string error;
+  const std::string objective_text = sweep.value("objective", kDefaultObjective);
+  if (auto o = parse_objective(objective_text, plan.breakers, &error)) {
+    plan.objective = *o;
+  } else {
+    problem("/sweep/objective", error);
+  }
+  if (const auto it = sweep.find("constraints"); it != sweep.end()) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (auto c = parse_constraint((*it)[i].get<std::string>(), plan.breakers, &error)) {
+        plan.constraints.push_back(std::move(*c));
+      } else {
+        problem(experiments::pointer_append("/sweep/constraints", i), error);
+      }
+    }
+  }
+  if (problems->size() > problems_before) return std::nullopt;
+
+  if (plan.random) {
+    random_points(plan, parameters, sweep.at("samples").get<std::size_t>());
+  } else {
+    std::size_t count = 1;
+    for (const auto& path : plan.parameters) {
+      count *= parameters.at(path).size();
+      if (count > kMaxSweepRuns) break;
+    }
+    if (count * static_cast<std::size_t>(plan.seeds) > kMaxSweepRuns) {
+      problem("/sweep/parameters",
+              fmt::format("the grid times the seeds is more than {} runs", kMaxSweepRuns));
+      return std::nullopt;
+    }
+    grid_points(plan, parameters);
+  }
+  if (plan.run_count() > kMaxSweepRuns) {
+    problem("/sweep/samples",
+            fmt::format("samples times seeds is more than {} runs", kMaxSweepRuns));
+    return std::nullopt;
+  }
+  plan.hash =
+      hex16(sim::fnv1a64(fmt::format("{}|{}|{}", document.dump(), seed, FAULTLINE_VERSION)));
+  return plan;
+}
+
+std::uint64_t replication_seed(std::uint64_t file_seed, int replication) {
+  return file_seed + static_cast<std::uint64_t>(replication);
+}
+
+std::vector<RunRef> all_runs(const SweepPlan& plan) { return shard_runs(plan, {0, 1}); }
+
+std::vector<RunRef> shard_runs(const SweepPlan& plan, const Shard& shard) {
+  std::vector<RunRef> runs;
+  for (std::size_t k = static_cast<std::size_t>(shard.index); k < plan.run_count();
+       k += static_cast<std::size_t>(shard.count)) {
+    runs.push_back({k / static_cast<std::size_t>(plan.seeds), static_cast<int>(k % plan.seeds), k});
+  }
+  return runs;
+}
+
+std::string run_id(const SweepPlan& plan, const RunRef& run) {
+  return fmt::format("{}-r{}", plan.points[run.point].id, run.replication);
+}
+
+json run_document(const SweepPlan& plan, const RunRef& run) {
+  json doc = plan.document;
+  doc.erase("sweep");
+  const SweepPoint& p = plan.points[run.point];
+  for (std::size_t k = 0; k < plan.parameters.size(); ++k) {
+    // The loader has checked every path exists and every grid value is valid in the file.
+    experiments::apply_override(doc, plan.parameters[k], p.values[k]);
+  }
+  doc["seed"] = replication_seed(plan.seed, run.replication);
+  return doc;
+}
+
+std::string run_hash(const json& run_document) {
+  return hex16(sim::fnv1a64(fmt::format("{}|{}", run_document.dump(), FAULTLINE_VERSION)));
+}
+
+std::optional<Shard> parse_shard(const std::string& text, std::string* error) {
+  const std::size_t slash = text.find('/');
+  Shard s;
+  auto number = [](const std::string& t, int* out) {
+    const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
+    return !t.empty() && ec == std::errc() && ptr == t.data() + t.size();
+  };
+  if (slash == std::string::npos || !number(text.substr(0, slash), &s.index) ||
+      !number(text.substr(slash + 1), &s.count) || s.count < 1 || s.index < 0 ||
+      s.index >= s.count) {
+    *error =
+        fmt::format("expected I/N with 0 <= I < N (shards are numbered from 0), got \"{}\"", text);
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace faultline::cli
