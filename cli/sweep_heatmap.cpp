@@ -126,9 +126,10 @@ std::string heat_map(const SweepPlan& plan, const SweepSummary& summary, const s
   std::string s =
       fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" id=\"fig-{}\">", width, height, fig);
   s += fmt::format(
-      "<defs><pattern id=\"hatch-{}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" "
-      "patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#fff\" "
-      "stroke-width=\"3\" stroke-opacity=\"0.7\"/></pattern></defs>",
+      "<defs><pattern id=\"hatch-{}\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\" "
+      "patternTransform=\"rotate(45)\"><line x1=\"1\" y1=\"0\" x2=\"1\" y2=\"10\" stroke=\"#fff\" "
+      "stroke-width=\"1.5\" stroke-opacity=\"0.6\"/><line x1=\"2.5\" y1=\"0\" x2=\"2.5\" y2=\"10\" "
+      "stroke=\"#000\" stroke-width=\"1.5\" stroke-opacity=\"0.3\"/></pattern></defs>",
       fig);
   std::string best;
   for (std::size_t j = 0; j < ys.size(); ++j) {
@@ -146,8 +147,10 @@ std::string heat_map(const SweepPlan& plan, const SweepSummary& summary, const s
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#hatch-{})\"/>", x, y,
             cw, ch, fig);
       }
-      s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"c\" fill=\"{}\">{}</text></g>", x + cw / 2,
-                       y + ch / 2 + 4, tb > 0.6 ? "#111" : "#fff", num(c->metric(metric)->mean));
+      // Dark text on the light (yellow-green) end of the scale, white on the dark end.
+      s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"c {}\">{}</text></g>", x + cw / 2,
+                       y + ch / 2 + 4, tb > 0.6 ? "on-light" : "on-dark",
+                       num(c->metric(metric)->mean));
       if (summary.best && c->point == *summary.best) {
         best = fmt::format(
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#dc2626\" "
@@ -276,11 +279,13 @@ std::string line_chart(const SweepPlan& plan, const SweepSummary& summary,
 }
 
 constexpr const char* kStyle =
-    "body{font:14px/1.45 system-ui,sans-serif;margin:0 "
-    "auto;max-width:980px;padding:16px;color:#111}"
-    "h1{font-size:20px}h2{font-size:16px;margin-top:28px}figure{margin:0;overflow-x:auto}"
-    "svg{width:100%;min-width:560px;height:auto}svg "
-    "text{font-size:12px;fill:#333}.c{text-anchor:middle}"
+    "body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:980px;padding:16px;"
+    "color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}"
+    "figure{margin:0;overflow-x:auto}svg{width:100%;min-width:560px;height:auto}"
+    "svg text{font-size:12px;fill:#333}svg text.on-light,svg text.on-dark{paint-order:stroke;"
+    "stroke-width:3px}svg text.on-light{fill:#111;stroke:#fffa}svg text.on-dark{fill:#fff;"
+    "stroke:#000a}.wide{overflow-x:auto}"
+    ".c{text-anchor:middle}"
     ".r{text-anchor:end}.b{font-weight:600}.t{dominant-baseline:middle}.g{stroke:#e5e7eb}"
     ".k{stroke:#dc2626;stroke-dasharray:6 4}table{border-collapse:collapse;font-size:13px}"
     "td,th{padding:3px 8px;border-bottom:1px solid #e5e7eb;text-align:left}tr.x td{color:#9ca3af}"
@@ -339,7 +344,7 @@ std::string sweep_html(const SweepPlan& plan, const SweepSummary& summary) {
     h += " Hover for values.</figcaption></figure>";
     ++fig;
   }
-  h += "<h2>Ranking</h2><table><tr><th>rank</th><th>point</th>";
+  h += "<h2>Ranking</h2><div class=\"wide\"><table><tr><th>rank</th><th>point</th>";
   for (const auto& p : plan.parameters) h += fmt::format("<th>{}</th>", escape_xml(short_name(p)));
   for (const auto& m : metrics) h += fmt::format("<th>{} (95% CI)</th>", escape_xml(m));
   h += "<th>checks</th></tr>";
@@ -360,7 +365,7 @@ std::string sweep_html(const SweepPlan& plan, const SweepSummary& summary) {
     }
     h += fmt::format("<td>{:.0f}%</td></tr>", ps.check_pass_rate * 100);
   }
-  return h + "</table></body></html>\n";
+  return h + "</table></div></body></html>\n";
 }
 
 }  // namespace faultline::cli
