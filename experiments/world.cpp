@@ -276,18 +276,17 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
   p.load->start();
 
   p.breaker_states.resize(p.breakers.size());
-  loop_.schedule_at(std::chrono::seconds(1), [this] { tick(); });
 }
 
 World::~World() = default;
 
-// Closes the virtual second that ends now, and schedules the next tick.
+// Closes the virtual second [next_boundary_ - 1 s, next_boundary_) (or the partial last one).
 void World::tick() {
   Parts& p = *parts_;
-  const Instant now = loop_.now();
-  const Instant second_start = now - std::chrono::seconds(1);
+  const Instant second_end = std::min(next_boundary_, end_);
+  const Instant second_start = next_boundary_ - std::chrono::seconds(1);
   for (const auto& f : p.faults) {
-    if (f.overlaps(second_start, now)) metrics_->on_fault_active(f.index);
+    if (f.overlaps(second_start, second_end)) metrics_->on_fault_active(f.index);
   }
   for (std::size_t i = 0; i < p.breakers.size(); ++i) {
     switch (p.breakers[i]->state()) {
@@ -298,17 +297,29 @@ void World::tick() {
   }
   metrics_->close_second(static_cast<std::uint32_t>(p.api->busy_workers()),
                          static_cast<std::uint32_t>(p.api->queued()), p.breaker_states);
-  if (now + std::chrono::seconds(1) <= end_) {
-    loop_.schedule_at(now + std::chrono::seconds(1), [this] { tick(); });
-  }
 }
 
-void World::run_until(Instant t) { loop_.run_until(std::min(t, end_)); }
+// Seconds are closed between events rather than by a tick event: an event at exactly a second
+// boundary belongs to the second it starts, whatever order it was scheduled in.
+void World::run_until(Instant t) {
+  t = std::min(t, end_);
+  if (t <= measured_until_) return;
+  constexpr Duration kTick = std::chrono::nanoseconds(1);
+  while (next_boundary_ <= t) {
+    loop_.run_until(next_boundary_ - kTick);
+    tick();
+    next_boundary_ += std::chrono::seconds(1);
+  }
+  loop_.run_until(t - kTick);
+  measured_until_ = t;
+}
 
 void World::finish() {
   if (finished_) return;
   finished_ = true;
   Parts& p = *parts_;
+  // A run whose duration is not a whole number of seconds ends with a partial second.
+  if (measured_until_ == end_ && next_boundary_ - std::chrono::seconds(1) < end_ && next_boundary_ > end_) tick();
   auto& totals = metrics_->mutable_totals();
   totals.unfinished = metrics_->in_flight();
   for (std::size_t i = 0; i < p.breakers.size(); ++i) {

@@ -27,12 +27,14 @@ class World {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  // Runs the simulation up to `t` (at most end()); per-second metrics close as time passes.
+  // Runs every event before `t` (at most end()); each virtual second [s, s+1) is closed in the
+  // metrics before any event at s+1 runs, so an answer at exactly 32 s counts in second 32.
   void run_until(Instant t);
   // Records the end-of-run state (breakers' states, unfinished requests). Call once, last.
   void finish();
 
-  Instant now() const { return loop_.now(); }
+  // The instant the run has been measured up to (exclusive).
+  Instant now() const { return measured_until_; }
   Instant end() const { return end_; }
   std::uint64_t events() const { return loop_.events_processed(); }
   const sim::Metrics& metrics() const { return *metrics_; }
@@ -54,6 +56,8 @@ class World {
   std::unique_ptr<sim::Metrics> metrics_;
   std::unique_ptr<Parts> parts_;
   Instant end_{};
+  Instant measured_until_{};
+  Instant next_boundary_ = std::chrono::seconds(1);
   bool finished_ = false;
 };
 

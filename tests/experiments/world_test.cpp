@@ -1,0 +1,232 @@
+// World: faults and resilience seen end to end through the API, and the run's invariants over
+// random experiments (every request ends exactly once, totals add up, breaker transitions are
+// legal, time never runs backwards).
+#include "experiments/world.h"
+
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "experiments/loader.h"
+#include "sim/rng.h"
+
+namespace faultline::experiments {
+namespace {
+
+using nlohmann::json;
+
+json base_experiment() {
+  return json::parse(R"({
+    "name": "t", "seed": 1, "duration_s": 120,
+    "api": { "workers": 100, "queue_limit": 1000, "overhead_ms": { "dist": "constant", "value": 0 } },
+    "dependencies": { "ai": { "type": "ai_service", "concurrency": 100,
+                              "latency_ms": { "dist": "constant", "value": 100 } } },
+    "endpoints": [ { "name": "gen", "method": "POST", "path": "/gen", "weight": 1,
+                     "steps": [ { "call": "ai", "timeout_ms": 2000 } ] } ],
+    "load": { "model": "open", "rps": 20, "arrivals": "uniform" },
+    "slo": { "gate": false }
+  })");
+}
+
+Experiment load(const json& doc) {
+  LoadResult r = load_experiment_json(doc, "test");
+  for (const auto& d : r.diagnostics) ADD_FAILURE() << format(d);
+  EXPECT_TRUE(r.ok());
+  return *r.experiment;
+}
+
+const sim::Metrics& run(World& world) {
+  world.run_until(world.end());
+  world.finish();
+  return world.metrics();
+}
+
+TEST(WorldTest, HangWithTwoSecondStepTimeoutGives504sOfExactlyTwoSeconds) {
+  json doc = base_experiment();
+  doc["faults"] = json::parse(R"([{ "target": "ai", "kind": "hang", "start_s": 30, "duration_s": 30 }])");
+  const Experiment e = load(doc);
+  World world(e);
+  const sim::Metrics& m = run(world);
+  // Uniform arrivals every 50 ms: 600 requests sent in [30 s, 60 s) hang and time out.
+  EXPECT_EQ(m.totals().by_status.at(504), 600u);
+  EXPECT_EQ(m.latency().max(), std::chrono::milliseconds(2000));
+  for (std::size_t s = 0; s < m.timeline().size(); ++s) {
+    const auto& row = m.timeline()[s];
+    if (s >= 32 && s < 62) {
+      EXPECT_EQ(row.timeouts, 20u) << "second " << s;
+      EXPECT_FLOAT_EQ(row.p95_ms, 2000.0f) << "second " << s;
+    } else {
+      EXPECT_EQ(row.timeouts, 0u) << "second " << s;
+    }
+  }
+  EXPECT_EQ(m.faults()[0].hits, 600u);
+}
+
+TEST(WorldTest, OutageFailsEveryRequestInItsWindowAtOnce) {
+  json doc = base_experiment();
+  doc["faults"] = json::parse(R"([{ "target": "ai", "kind": "outage", "start_s": 10, "duration_s": 20 }])");
+  const Experiment e = load(doc);
+  World world(e);
+  const sim::Metrics& m = run(world);
+  EXPECT_EQ(m.totals().by_status.at(502), 400u);
+  for (std::size_t s = 0; s < m.timeline().size(); ++s) {
+    const bool inside = s >= 10 && s < 30;
+    EXPECT_EQ(m.timeline()[s].server_errors, inside ? 20u : 0u) << "second " << s;
+    EXPECT_EQ((m.timeline()[s].active_faults & 1) != 0, inside) << "second " << s;
+  }
+}
+
+TEST(WorldTest, BreakerOpensAtTheFifthFailureAndProbesAtRecoveryTimeout) {
+  json doc = base_experiment();
+  doc["endpoints"][0]["steps"][0]["breaker"] = "ai";
+  doc["resilience"] = json::parse(R"({ "circuit_breakers": { "ai": { "type": "ai_service",
+      "failure_threshold": 5, "recovery_timeout_ms": 30000 } } })");
+  doc["duration_s"] = 150;
+  doc["faults"] = json::parse(R"([{ "target": "ai", "kind": "outage", "start_s": 60, "duration_s": 45 }])");
+  const Experiment e = load(doc);
+  World world(e);
+  const sim::Metrics& m = run(world);
+  const auto& t = m.breakers()[0].transitions;
+  ASSERT_EQ(t.size(), 5u);
+  // Requests every 50 ms. Refusals start at 60.000 s, but the call sent at 59.950 s succeeds at
+  // 60.050 s and resets the consecutive count, so the 5th consecutive failure is at 60.250 s.
+  EXPECT_EQ(t[0].at, std::chrono::milliseconds(60250));
+  EXPECT_EQ(t[0].to, "OPEN");
+  // The call at exactly open + 30 s finds it HALF_OPEN; the trial is refused: OPEN again.
+  EXPECT_EQ(t[1].at, std::chrono::milliseconds(90250));
+  EXPECT_EQ(t[1].to, "HALF_OPEN");
+  EXPECT_EQ(t[2].at, std::chrono::milliseconds(90250));
+  EXPECT_EQ(t[2].to, "OPEN");
+  // 120.250 s: the outage ended at 105 s, the trial succeeds 100 ms later.
+  EXPECT_EQ(t[3].at, std::chrono::milliseconds(120250));
+  EXPECT_EQ(t[3].to, "HALF_OPEN");
+  EXPECT_EQ(t[4].at, std::chrono::milliseconds(120350));
+  EXPECT_EQ(t[4].to, "CLOSED");
+  EXPECT_EQ(m.breakers()[0].calls_while_open, 0u);
+}
+
+// A random but valid experiment: random topology sizes, load model, faults and resilience.
+json random_experiment(std::uint64_t seed) {
+  sim::Rng rng = sim::make_stream(seed, "property-test");
+  auto pick = [&](std::uint64_t n) { return rng.next_below(n); };
+  json doc = base_experiment();
+  doc["seed"] = seed;
+  doc["duration_s"] = 60 + pick(120);
+  doc["api"]["workers"] = 1 + pick(50);
+  doc["api"]["queue_limit"] = pick(200);
+  doc["dependencies"]["ai"]["concurrency"] = 1 + pick(20);
+  doc["dependencies"]["ai"]["queue_limit"] = pick(100);
+  doc["dependencies"]["ai"]["latency_ms"] = json{{"dist", "exponential"}, {"mean", 5 + pick(200)}};
+  doc["dependencies"]["ai"]["error_rate"] = static_cast<double>(pick(20)) / 100.0;
+  doc["dependencies"]["db"] = json{{"type", "database"}, {"concurrency", 1 + pick(10)},
+                                   {"latency_ms", {{"dist", "uniform"}, {"min", 1}, {"max", 20}}}};
+  json& ep = doc["endpoints"][0];
+  ep["timeout_ms"] = 500 + pick(5000);
+  ep["steps"] = json::array();
+  ep["steps"].push_back({{"call", "db"}, {"breaker", "db"}, {"timeout_ms", 100 + pick(1000)}, {"fallback", pick(2) == 0}});
+  json ai_step = {{"call", "ai"}, {"breaker", "ai"}, {"timeout_ms", 50 + pick(3000)}};
+  if (pick(2) == 0) ai_step["retry"] = {{"max_attempts", 1 + pick(4)}, {"base_ms", 10}, {"max_ms", 500}};
+  if (pick(2) == 0) ai_step["coalesce"] = {{"key", pick(2) == 0 ? "user" : "global"}, {"ttl_ms", pick(5000)}};
+  ep["steps"].push_back(ai_step);
+  doc["endpoints"].push_back(json::parse(R"({ "name": "dash", "method": "GET", "path": "/d", "weight": 1,
+      "degradation": { "strategy": "best_effort", "global_timeout_ms": 3000, "services": [
+        { "name": "p", "call": "db", "priority": "critical", "timeout_ms": 500, "fallback": true },
+        { "name": "r", "call": "ai", "breaker": "ai", "priority": "optional", "timeout_ms": 1000 } ] } })"));
+  if (pick(2) == 0) doc["endpoints"][1]["degradation"]["strategy"] = "fail_fast";
+  doc["resilience"] = {{"circuit_breakers", {{"ai", {{"type", "ai_service"}, {"failure_threshold", 1 + pick(10)},
+                                                     {"recovery_timeout_ms", 1000 + pick(20000)}}},
+                                             {"db", {{"type", "database"}}}}}};
+  if (pick(2) == 0) {
+    doc["load"] = {{"model", "closed"}, {"users", 1 + pick(100)}, {"think_ms", {{"dist", "exponential"}, {"mean", 200}}}};
+  } else {
+    doc["load"] = {{"model", "open"}, {"rps", 1 + pick(300)}};
+  }
+  const char* kinds[] = {"latency", "slowdown", "error", "outage", "hang", "capacity", "flapping"};
+  json faults = json::array();
+  for (std::uint64_t i = 0, n = pick(4); i < n; ++i) {
+    json f = {{"target", pick(4) == 0 ? "api" : (pick(2) == 0 ? "ai" : "db")},
+              {"kind", kinds[pick(7)]},
+              {"start_s", pick(60)},
+              {"duration_s", 1 + pick(60)}};
+    const std::string kind = f["kind"];
+    if (pick(3) == 0 && kind != "capacity") f["probability"] = 0.5;
+    if (kind == "latency") f["add_ms"] = {{"dist", "constant"}, {"value", pick(3000)}};
+    if (kind == "slowdown") f["factor"] = 1 + pick(10);
+    if (kind == "error") f["rate"] = 0.5;
+    if (kind == "capacity") f["concurrency"] = 1 + pick(3);
+    if (kind == "flapping") {
+      f["period_s"] = 1 + pick(20);
+      f["down_fraction"] = 0.5;
+    }
+    faults.push_back(f);
+  }
+  doc["faults"] = faults;
+  return doc;
+}
+
+TEST(WorldPropertyTest, EveryRequestEndsExactlyOnceAndTotalsAddUp) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const json doc = random_experiment(seed);
+    LoadResult r = load_experiment_json(doc, "random");
+    ASSERT_TRUE(r.ok()) << "seed=" << seed << " " << (r.diagnostics.empty() ? "" : format(r.diagnostics[0]))
+                        << "\n" << doc.dump(2);
+    World world(*r.experiment);
+    Instant last{};
+    for (Instant t{}; t < world.end();) {
+      t = std::min(t + std::chrono::seconds(7), world.end());
+      world.run_until(t);
+      ASSERT_GE(world.now(), last) << "seed=" << seed;
+      last = world.now();
+    }
+    world.finish();
+    const sim::Metrics& m = world.metrics();
+    const auto& totals = m.totals();
+    SCOPED_TRACE("seed=" + std::to_string(seed));
+    // No warm-up: every issued request is answered once, or still in flight at the end.
+    std::uint64_t issued = 0, answered = 0;
+    for (const auto& row : m.timeline()) {
+      issued += row.issued;
+      answered += row.answered;
+    }
+    EXPECT_EQ(issued, totals.total + totals.unfinished);
+    EXPECT_EQ(answered, totals.total);
+    EXPECT_EQ(totals.succeeded + totals.failed, totals.total);
+    std::uint64_t by_status = 0;
+    for (const auto& [status, n] : totals.by_status) by_status += n;
+    EXPECT_EQ(by_status, totals.total);
+    EXPECT_LE(totals.degraded, totals.succeeded);
+    EXPECT_EQ(m.timeline().size(), static_cast<std::size_t>(std::chrono::ceil<std::chrono::seconds>(world.end()).count()));
+    // Breaker transitions are legal and in time order.
+    const std::set<std::pair<std::string, std::string>> legal = {
+        {"CLOSED", "OPEN"}, {"OPEN", "HALF_OPEN"}, {"HALF_OPEN", "OPEN"}, {"HALF_OPEN", "CLOSED"}};
+    for (const auto& b : m.breakers()) {
+      Instant prev{};
+      std::string state = "CLOSED";
+      for (const auto& t : b.transitions) {
+        EXPECT_TRUE(legal.count({t.from, t.to})) << b.name << " " << t.from << "->" << t.to;
+        EXPECT_EQ(t.from, state) << b.name;
+        EXPECT_GE(t.at, prev);
+        prev = t.at;
+        state = t.to;
+      }
+      EXPECT_EQ(b.calls_while_open, 0u) << b.name;
+    }
+  }
+}
+
+TEST(WorldTest, VirtualTimeDoesNotDriftOverADay) {
+  json doc = base_experiment();
+  doc["duration_s"] = 86400;
+  doc["load"] = json::parse(R"({ "model": "open", "rps": 1, "arrivals": "uniform" })");
+  const Experiment e = load(doc);
+  World world(e);
+  const sim::Metrics& m = run(world);
+  EXPECT_EQ(world.now(), std::chrono::seconds(86400)) << "integer time lands exactly on the end";
+  EXPECT_EQ(m.timeline().size(), 86400u);
+  EXPECT_EQ(m.totals().total, 86399u) << "one request a second, the last at 86399 s answered";
+}
+
+}  // namespace
+}  // namespace faultline::experiments
