@@ -1,0 +1,37 @@
+// The input limits the loader enforces, so that no file, --set value or fuzzer input can make
+// it allocate without bound, recurse deeply or feed the simulator absurd figures.
+//
+//   if (text.size() > kMaxFileBytes) ...   // reported as a Diagnostic, never thrown
+//
+// Constants only; docs/experiment-file.md lists them for users.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace faultline::experiments {
+
+inline constexpr std::size_t kMaxFileBytes = 16u << 20;         // experiment and samples files
+inline constexpr int kMaxDepth = 64;                            // nested arrays/objects
+inline constexpr std::size_t kMaxItems = 10'000;                // any array or name map
+inline constexpr std::size_t kMaxEmpiricalPoints = 100'000;     // empirical{points}
+inline constexpr std::size_t kMaxEmpiricalSamples = 2'000'000;  // empirical{file}
+inline constexpr std::size_t kMaxNameBytes = 100;               // names of anything
+inline constexpr std::size_t kMaxTextBytes = 64u << 10;         // description, other strings
+inline constexpr std::size_t kMaxOverrideBytes = 1u << 20;      // one --set argument
+
+inline constexpr double kMaxSeconds = 30.0 * 24 * 3600;     // any _s value: 30 days
+inline constexpr double kMaxMillis = kMaxSeconds * 1000;    // any _ms value or draw
+inline constexpr std::int64_t kMaxUsers = 1'000'000;        // closed-model users
+inline constexpr double kMaxRps = 1'000'000;                // open-model rate
+inline constexpr std::int64_t kMaxConcurrency = 1'000'000;  // workers, concurrency, bulkheads
+inline constexpr std::int64_t kMaxQueue = 1'000'000'000;    // queue limits, cache sizes
+inline constexpr std::int64_t kMaxCount = 1'000'000'000;    // thresholds, call counts
+inline constexpr std::int64_t kMaxAttempts = 100;           // retry max_attempts
+inline constexpr double kMaxWeight = 1e9;                   // endpoint weight
+inline constexpr double kMaxFactor = 1e6;                   // slowdown factor
+inline constexpr std::int64_t kMaxUserIds = 1'000'000'000;  // load.user_ids
+inline constexpr std::int64_t kMaxSweepSeeds = 10'000;
+inline constexpr std::size_t kMaxSweepValues = 1'000;  // values of one sweep parameter
+
+}  // namespace faultline::experiments
