@@ -117,7 +117,8 @@ struct LoadConfig {
   LoadModel model = LoadModel::kClosed;
   int users = 1;        // closed
   double rps = 0;       // open
-  sim::Distribution think = sim::Distribution::constant(0);  // closed
+  sim::Distribution think = sim::Distribution::constant(0);  // closed; the loader's default:
+                                                             // exponential, mean 1000 ms
   Arrivals arrivals = Arrivals::kPoisson;
   std::vector<StageConfig> stages;  // empty: constant users/rps for the whole run
   std::string preset;               // smoke | load | stress | spike, as written (already expanded)
@@ -168,7 +169,8 @@ struct FaultConfig {
   sim::Distribution add = sim::Distribution::constant(0);  // latency
   double factor = 1;                 // slowdown
   double rate = 1;                   // error
-  int status = 502;                  // error: the status a failed request gets
+  int status = 0;                    // API faults only (error, outage, flapping): the status the
+                                     // request gets; 0: the kind's own (error 500, outage 503)
   int concurrency = 1;               // capacity
   Duration period{};                 // flapping
   double down_fraction = 0.5;        // flapping
@@ -228,7 +230,8 @@ struct Experiment {
   Profile profile = Profile::kProduction;
   std::map<std::string, std::string> env;
   ApiConfig api;
-  std::vector<DependencyConfig> dependencies;  // in file order
+  // Sorted by name: JSON objects are unordered, so reordering keys in a file changes nothing.
+  std::vector<DependencyConfig> dependencies;
   std::vector<EndpointConfig> endpoints;
   LoadConfig load;
   std::map<std::string, BreakerConfig> breakers;
