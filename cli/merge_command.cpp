@@ -13,7 +13,6 @@
 #include "cli/sweep_plan.h"
 #include "cli/sweep_report.h"
 #include "cli/sweep_runner.h"
-#include "monitoring/atomic_file.h"
 #include "monitoring/terminal.h"
 
 namespace faultline::cli {
@@ -107,7 +106,7 @@ int merge_command(const Args& args) {
   // same file there reuses them), then the conclusions.
   const std::string dir = fmt::format("{}/{}", out, plan->name);
   std::string error;
-  if (!monitoring::write_file_atomic(dir + "/plan.json", plan_file_text(*plan), &error)) {
+  if (!write_plan_file(*plan, dir, &error)) {
     fmt::print(stderr, "faultline merge: {}\n", error);
     return 2;
   }

@@ -11,7 +11,6 @@
 
 #include "cli/sweep_heatmap.h"
 #include "experiments/overrides.h"
-#include "monitoring/atomic_file.h"
 #include "monitoring/summary_json.h"
 #include "monitoring/terminal.h"
 
@@ -419,7 +418,7 @@ int publish_sweep(const SweepPlan& plan, const std::vector<RunResult>& results,
   }
   for (const auto& [name, text] : files) {
     std::string error;
-    if (!monitoring::write_file_atomic(dir + "/" + name, text, &error)) {
+    if (!write_whole_file(dir + "/" + name, text, /*durable=*/true, &error)) {
       fmt::print(stderr, "faultline: cannot write the sweep's results: {}\n", error);
       return 2;
     }

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/sweep_plan.h"
@@ -47,7 +48,15 @@ RunnerStats run_sweep(const SweepPlan& plan, const std::vector<RunRef>& runs,
 std::optional<RunResult> load_run_result(const std::string& points_dir, const SweepPlan& plan,
                                          const RunRef& run);
 
-// Writes `result` as points_dir/<run id>.json: whole or not at all (temporary + rename).
+// Writes `text` to `path` whole or not at all: a temporary beside it, then a rename. Temporary
+// names carry the host, process and a counter, since shards on a shared folder may run on
+// hosts whose processes have the same id (containers: pid 1). `durable` fsyncs the file first.
+// Not monitoring::write_file_atomic for run results: its fsyncs cost more than a short run,
+// and a run file torn by a power cut fails the checks on reading and is run again.
+bool write_whole_file(const std::string& path, std::string_view text, bool durable,
+                      std::string* error);
+
+// Writes `result` as points_dir/<run id>.json (write_whole_file, not durable).
 bool write_run_result(const std::string& points_dir, const SweepPlan& plan, const RunRef& run,
                       const RunResult& result, std::string* error);
 
@@ -59,6 +68,9 @@ std::vector<std::optional<RunResult>> collect_results(const SweepPlan& plan,
 // plan.json, beside points/: the document, seed and hash a sweep ran, so that `merge` rebuilds
 // the same plan without the experiment file.
 std::string plan_file_text(const SweepPlan& plan);
+// Writes `dir`/plan.json (durably), unless the same text is already there: every shard of a
+// cluster sweep starts by writing it into the shared folder.
+bool write_plan_file(const SweepPlan& plan, const std::string& dir, std::string* error);
 // Reads `dir`/plan.json back into a plan; nullopt with `error` set when it is missing or bad.
 std::optional<SweepPlan> read_plan_file(const std::string& dir, std::string* error);
 
