@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -190,7 +191,10 @@ RunnerStats run_sweep(const SweepPlan& plan, const std::vector<RunRef>& runs,
   std::condition_variable changed;
   std::size_t finished = 0;  // guarded by mutex
   std::atomic<std::size_t> ran{0};
-  boost::asio::thread_pool pool(static_cast<std::size_t>(std::max(1, options.jobs)));
+  // No more threads than runs left: a resumed sweep with a few runs to go starts a few threads.
+  const std::size_t threads =
+      std::clamp<std::size_t>(todo.size(), 1, static_cast<std::size_t>(std::max(1, options.jobs)));
+  boost::asio::thread_pool pool(threads);
   for (const RunRef& ref : todo) {
     boost::asio::post(pool, [&, ref] {
       std::string error;
