@@ -7,4 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j "$(nproc)" --target faultline
-exec build/release/faultline run experiments/*.json --quiet "$@"
+# Every experiment file (schema.json describes the format; it is not an experiment).
+files=()
+for f in experiments/*.json; do
+  [ "$(basename "$f")" = schema.json ] || files+=("$f")
+done
+exec build/release/faultline run "${files[@]}" --quiet "$@"
