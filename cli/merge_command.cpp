@@ -97,8 +97,8 @@ int merge_command(const Args& args) {
         "faultline merge: {} of {} runs of {} are missing (first: {}); run the missing shards, or "
         "`faultline sweep` on the file to run them here\n",
         missing.size(), found.size(), plan->name,
-        fmt::join(missing.begin(), missing.begin() + std::min<std::size_t>(missing.size(), 5),
-                  ", "));
+        fmt::join(missing.begin(),
+                  missing.begin() + std::min<std::ptrdiff_t>(std::ssize(missing), 5), ", "));
     return 2;
   }
 
@@ -111,6 +111,7 @@ int merge_command(const Args& args) {
     return 2;
   }
   std::vector<RunResult> results;
+  results.reserve(found.size());
   for (std::size_t i = 0; i < found.size(); ++i) {
     if (!load_run_result(dir + "/points", *plan, runs[i]) &&
         !write_run_result(dir + "/points", *plan, runs[i], *found[i], &error)) {

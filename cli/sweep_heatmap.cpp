@@ -26,11 +26,14 @@ std::string colour_at(double t) {
   const double f = t - i;
   std::string out = "#";
   for (int c = 0; c < 3; ++c) {
-    const int a = hex_byte(kStops[i] + 1 + 2 * c), b = hex_byte(kStops[i + 1] + 1 + 2 * c);
+    const std::ptrdiff_t at = 1 + 2 * static_cast<std::ptrdiff_t>(c);
+    const int a = hex_byte(kStops[i] + at), b = hex_byte(kStops[i + 1] + at);
     out += fmt::format("{:02x}", static_cast<int>(std::lround(a + (b - a) * f)));
   }
   return out;
 }
+
+double as_double(std::size_t n) { return static_cast<double>(n); }
 
 std::string num(double v) { return fmt::format("{:.4g}", v); }
 std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
@@ -120,8 +123,9 @@ std::string heat_map(const SweepPlan& plan, const SweepSummary& summary, const s
   for (const auto* c : cell) {
     if (c != nullptr && c->metric(metric)) range.add(c->metric(metric)->mean);
   }
-  const double left = 120, top = 20, plot_w = 600, cw = plot_w / xs.size();
-  const double ch = std::min(60.0, 420.0 / ys.size()), plot_h = ch * ys.size();
+  const double nx = as_double(xs.size()), ny = as_double(ys.size());
+  const double left = 120, top = 20, plot_w = 600, cw = plot_w / nx;
+  const double ch = std::min(60.0, 420.0 / ny), plot_h = ch * ny;
   const double width = left + plot_w + 150, height = top + plot_h + 60;
   std::string s =
       fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" id=\"fig-{}\">", width, height, fig);
@@ -135,7 +139,8 @@ std::string heat_map(const SweepPlan& plan, const SweepSummary& summary, const s
   for (std::size_t j = 0; j < ys.size(); ++j) {
     for (std::size_t i = 0; i < xs.size(); ++i) {
       const PointSummary* c = cell[j * xs.size() + i];
-      const double x = left + i * cw, y = top + plot_h - (j + 1) * ch;  // first value at the bottom
+      // The first value at the bottom, as on any y axis.
+      const double x = left + as_double(i) * cw, y = top + plot_h - as_double(j + 1) * ch;
       if (c == nullptr || c->metric(metric) == nullptr) continue;
       const double t = range.fraction(c->metric(metric)->mean);
       const double tb = hb ? t : 1 - t;
@@ -161,12 +166,13 @@ std::string heat_map(const SweepPlan& plan, const SweepSummary& summary, const s
   }
   s += best;
   for (std::size_t i = 0; i < xs.size(); ++i) {
-    s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"c\">{}</text>", left + (i + 0.5) * cw,
-                     top + plot_h + 16, escape_xml(value_text(xs[i])));
+    s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"c\">{}</text>",
+                     left + (as_double(i) + 0.5) * cw, top + plot_h + 16,
+                     escape_xml(value_text(xs[i])));
   }
   for (std::size_t j = 0; j < ys.size(); ++j) {
     s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"r\">{}</text>", left - 6,
-                     top + plot_h - (j + 0.5) * ch + 4, escape_xml(value_text(ys[j])));
+                     top + plot_h - (as_double(j) + 0.5) * ch + 4, escape_xml(value_text(ys[j])));
   }
   s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"c b\">{}</text>", left + plot_w / 2,
                    top + plot_h + 40, escape_xml(short_name(plan.parameters[0])));
@@ -186,7 +192,7 @@ struct XAxis {
   monitoring::Ticks ticks;
   double pos(const json& v, double left, double w) const {
     if (numeric) return left + w * (v.get<double>() - ticks.lo) / (ticks.hi - ticks.lo);
-    return left + w * (index_of(values, v) + 0.5) / values.size();
+    return left + w * (as_double(index_of(values, v)) + 0.5) / as_double(values.size());
   }
 };
 

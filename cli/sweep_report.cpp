@@ -418,7 +418,7 @@ int publish_sweep(const SweepPlan& plan, const std::vector<RunResult>& results,
   }
   for (const auto& [name, text] : files) {
     std::string error;
-    if (!write_whole_file(dir + "/" + name, text, /*durable=*/true, &error)) {
+    if (!write_whole_file(fmt::format("{}/{}", dir, name), text, /*durable=*/true, &error)) {
       fmt::print(stderr, "faultline: cannot write the sweep's results: {}\n", error);
       return 2;
     }
@@ -472,7 +472,7 @@ void SweepProgress::update(std::size_t finished, std::size_t ran_now) {
   std::string line = fmt::format("{}  [{}]  {}/{} runs  {:.1f} runs/s  {}", label_, bar, finished,
                                  total_, rate, eta);
   // Every character but the bar's is one byte; the bar's blocks take three and one column.
-  const std::size_t columns = line.size() - 2 * kWidth;
+  const std::size_t columns = line.size() - 2 * static_cast<std::size_t>(kWidth);
   if (columns < last_columns_) line.append(last_columns_ - columns, ' ');
   last_columns_ = std::max(columns, last_columns_);
   fmt::print(out_, "\r{}", line);
