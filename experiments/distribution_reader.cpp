@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "experiments/json_reader.h"
+#include "experiments/prometheus_histogram.h"
 #include "experiments/suggest.h"
 
 namespace faultline::experiments {
@@ -115,6 +116,56 @@ std::optional<Distribution> read_samples_file(ReadContext& ctx, const json& file
   }
   cache[resolved] = *samples;
   return Distribution::empirical_samples(std::move(*samples));
+}
+
+// A Prometheus histogram file (text exposition or JSON list of buckets) turned into the
+// quantile points histogram_quantile() would answer; `unit` is the unit of its `le` bounds.
+std::optional<Distribution> read_histogram_file(const Fields& f) {
+  ReadContext& ctx = f.context();
+  const std::string pointer = f.pointer("prometheus");
+  const auto name = f.string("prometheus", Need::kRequired, 4096);
+  if (!name) return std::nullopt;
+  if (name->empty() || name->find('\0') != std::string::npos) {
+    ctx.error(pointer, "expected a file name");
+    return std::nullopt;
+  }
+  double unit_ms = 1000;  // Prometheus convention: seconds
+  if (const auto unit = f.string("unit")) {
+    const auto ms = histogram_unit_ms(*unit);
+    if (!ms) {
+      ctx.error(f.pointer("unit"),
+                fmt::format("unknown unit {} for le bounds (known: s, ms, us)", quote(*unit)));
+      return std::nullopt;
+    }
+    unit_ms = *ms;
+  }
+  HistogramSelector selector;
+  if (const auto metric = f.string("metric", Need::kOptional, kMaxNameBytes))
+    selector.metric = *metric;
+  if (const json* labels = f.object("labels")) {
+    for (const auto& [key, value] : labels->items()) {
+      const auto v =
+          check_string(ctx, value, pointer_append(f.pointer("labels"), key), kMaxNameBytes);
+      if (v) selector.labels[key] = *v;
+    }
+  }
+  std::filesystem::path path(*name);
+  if (path.is_relative()) path = ctx.base_dir() / path;
+  const std::string resolved = path.lexically_normal().string();
+  std::string text;
+  if (const auto err = read_file(resolved, kMaxFileBytes, text)) {
+    ctx.error(pointer, fmt::format("histogram file {}: {}", quote(resolved), *err));
+    return std::nullopt;
+  }
+  std::string error;
+  const auto histogram = parse_histogram(text, selector, &error);
+  const auto points =
+      histogram ? histogram_quantile_points(histogram->buckets, unit_ms, &error) : std::nullopt;
+  if (!points) {
+    ctx.error(pointer, fmt::format("histogram file {}: {}", quote(resolved), error));
+    return std::nullopt;
+  }
+  return Distribution::empirical(*points);
 }
 
 }  // namespace
@@ -233,14 +284,21 @@ std::optional<Distribution> read_distribution(ReadContext& ctx, const json& valu
     case Keys::kDistEmpirical: {
       const json* points = f.find("points");
       const json* file = f.find("file");
-      if ((points != nullptr) == (file != nullptr)) {
+      const json* histogram = f.find("prometheus");
+      if ((points != nullptr) + (file != nullptr) + (histogram != nullptr) != 1) {
         ctx.error(pointer,
-                  "empirical takes exactly one of \"points\" ([[quantile, ms], ...]) or \"file\"");
+                  "empirical takes exactly one of \"points\" ([[quantile, ms], ...]), \"file\" "
+                  "(samples) or \"prometheus\" (a histogram file)");
+      } else if (histogram != nullptr) {
+        out = read_histogram_file(f);
+        break;
       } else if (points != nullptr) {
         out = read_points(ctx, *points, f.pointer("points"));
       } else {
         out = read_samples_file(ctx, *file, f.pointer("file"));
       }
+      for (const char* key : {"unit", "metric", "labels"})
+        f.refuse(key, "to a \"prometheus\" histogram file");
       break;
     }
     default:

@@ -19,7 +19,8 @@ constexpr int kMaxJsonDepth = 64;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -240,10 +241,11 @@ std::optional<ParsedHistogram> parse_prometheus_text(std::string_view text,
     if (sample.name.size() <= kSuffix.size() || !sample.name.ends_with(kSuffix)) continue;
     const std::string base = sample.name.substr(0, sample.name.size() - kSuffix.size());
     if (!selector.metric.empty() && base != selector.metric) continue;
-    const bool selected = std::all_of(selector.labels.begin(), selector.labels.end(), [&](const auto& kv) {
-      const auto it = sample.labels.find(kv.first);
-      return it != sample.labels.end() && it->second == kv.second;
-    });
+    const bool selected =
+        std::all_of(selector.labels.begin(), selector.labels.end(), [&](const auto& kv) {
+          const auto it = sample.labels.find(kv.first);
+          return it != sample.labels.end() && it->second == kv.second;
+        });
     if (!selected) continue;
     const auto le_label = sample.labels.find("le");
     if (le_label == sample.labels.end()) {
@@ -266,9 +268,18 @@ std::optional<ParsedHistogram> parse_prometheus_text(std::string_view text,
     series[key].push_back(HistogramBucket{*le, *count});
   }
   if (metrics.empty()) {
-    *error = selector.metric.empty() && selector.labels.empty()
-                 ? std::string("no histogram: expected lines such as name_bucket{le=\"0.5\"} 42")
-                 : fmt::format("no bucket line matches the metric \"{}\" and labels", selector.metric);
+    if (selector.metric.empty() && selector.labels.empty()) {
+      *error = "no histogram: expected lines such as name_bucket{le=\"0.5\"} 42";
+    } else {
+      // Said as a PromQL selector: name{label="value",...}.
+      std::string wanted = selector.metric;
+      if (!selector.labels.empty()) {
+        std::vector<std::string> pairs;
+        for (const auto& [k, v] : selector.labels) pairs.push_back(fmt::format("{}=\"{}\"", k, v));
+        wanted += "{" + join(pairs, pairs.size()) + "}";
+      }
+      *error = fmt::format("no bucket line matches {}", wanted);
+    }
     return std::nullopt;
   }
   if (metrics.size() > 1) {
@@ -333,11 +344,13 @@ std::optional<ParsedHistogram> parse_histogram_json(std::string_view text, std::
     };
     if (!item.is_object()) return fail("expected {\"le\": ..., \"count\": ...}");
     for (const auto& [key, value] : item.items()) {
-      if (key != "le" && key != "count") return fail(fmt::format("unknown key \"{}\" (known: le, count)", key));
+      if (key != "le" && key != "count")
+        return fail(fmt::format("unknown key \"{}\" (known: le, count)", key));
     }
     const auto le_it = item.find("le");
     const auto count_it = item.find("count");
-    if (le_it == item.end() || count_it == item.end()) return fail("needs both \"le\" and \"count\"");
+    if (le_it == item.end() || count_it == item.end())
+      return fail("needs both \"le\" and \"count\"");
     std::string why;
     std::optional<double> le;
     if (le_it->is_number()) {
@@ -352,7 +365,8 @@ std::optional<ParsedHistogram> parse_histogram_json(std::string_view text, std::
       why = "le must be a number or \"+Inf\"";
     }
     if (!le) return fail(why);
-    if (!count_it->is_number() || !(count_it->get<double>() >= 0)) return fail("count must be a number >= 0");
+    if (!count_it->is_number() || !(count_it->get<double>() >= 0))
+      return fail("count must be a number >= 0");
     out.buckets.push_back(HistogramBucket{*le, count_it->get<double>()});
   }
   if (!finish_buckets(out.buckets, error)) return std::nullopt;
@@ -364,7 +378,8 @@ std::optional<ParsedHistogram> parse_histogram(std::string_view text,
                                                std::string* error) {
   const std::string_view body = trim(skip_bom(text));
   const std::size_t first = body.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && body[first] == '[') return parse_histogram_json(body, error);
+  if (first != std::string_view::npos && body[first] == '[')
+    return parse_histogram_json(body, error);
   return parse_prometheus_text(text, selector, error);
 }
 
@@ -389,7 +404,8 @@ std::optional<std::vector<std::pair<double, double>>> histogram_quantile_points(
     if (b.count > below) {
       // A bucket with observations: uniform from its lower bound to le. The point at its
       // lower bound makes an empty bucket before it a vertical step.
-      if (points.empty() || points.back().second < lower_ms) points.emplace_back(below / total, lower_ms);
+      if (points.empty() || points.back().second < lower_ms)
+        points.emplace_back(below / total, lower_ms);
       points.emplace_back(b.count / total, le_ms);
     }
     below = b.count;
@@ -397,11 +413,13 @@ std::optional<std::vector<std::pair<double, double>>> histogram_quantile_points(
     highest_ms = le_ms;
   }
   if (points.empty()) {
-    *error = buckets.size() == 1 || std::isinf(buckets.front().le)
-                 ? std::string("every observation is in the +Inf bucket: no latency can be inferred")
-                 : fmt::format("every observation is above the highest finite bucket (le={}): no "
-                               "latency can be inferred",
-                               le_text(buckets[buckets.size() - 2].le));
+    *error =
+        buckets.size() == 1 || std::isinf(buckets.front().le)
+            ? std::string("every observation is in the +Inf bucket: no latency can be inferred")
+            : fmt::format(
+                  "every observation is above the highest finite bucket (le={}): no "
+                  "latency can be inferred",
+                  le_text(buckets[buckets.size() - 2].le));
     return std::nullopt;
   }
   // Observations above the highest finite bound get that bound (histogram_quantile's answer).

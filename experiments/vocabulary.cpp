@@ -77,7 +77,9 @@ const std::vector<KeySet>& all_key_sets() {
       {Keys::kDistNormal, "/$defs/dist_normal", {"dist", "mean", "stddev"}},
       {Keys::kDistLognormal, "/$defs/dist_lognormal", {"dist", "p50", "p99", "mu", "sigma"}},
       {Keys::kDistPareto, "/$defs/dist_pareto", {"dist", "scale", "shape"}},
-      {Keys::kDistEmpirical, "/$defs/dist_empirical", {"dist", "points", "file"}},
+      {Keys::kDistEmpirical,
+       "/$defs/dist_empirical",
+       {"dist", "points", "file", "prometheus", "unit", "metric", "labels"}},
   };
   return kSets;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "experiments/distribution_reader.h"
 #include "sim/distribution.h"
 #include "sim/rng.h"
 
@@ -91,7 +92,8 @@ TEST(PrometheusHistogramTest, QuantilePointsInterpolateWithinBucketsFromZero) {
 }
 
 TEST(PrometheusHistogramTest, EmptyBucketsAreVerticalStepsThatNoDrawLandsIn) {
-  const Points p = points_ok({{0.005, 0}, {0.01, 50}, {0.025, 50}, {0.05, 50}, {0.1, 100}, {kInf, 100}});
+  const Points p =
+      points_ok({{0.005, 0}, {0.01, 50}, {0.025, 50}, {0.05, 50}, {0.1, 100}, {kInf, 100}});
   const Points want = {{0, 5}, {0.5, 10}, {0.5, 50}, {1, 100}};
   EXPECT_EQ(p, want);
   const auto d = sim::Distribution::empirical(p);
@@ -121,13 +123,16 @@ TEST(PrometheusHistogramTest, ReportsHistogramsThatSayNothing) {
   EXPECT_FALSE(histogram_quantile_points({{0.1, 0}, {kInf, 0}}, 1000, &error));
   EXPECT_EQ(error, "no observations (every bucket counts 0)");
   EXPECT_FALSE(histogram_quantile_points({{0.1, 0}, {0.5, 0}, {kInf, 9}}, 1000, &error));
-  EXPECT_EQ(error, "every observation is above the highest finite bucket (le=0.5): no latency can be inferred");
+  EXPECT_EQ(
+      error,
+      "every observation is above the highest finite bucket (le=0.5): no latency can be inferred");
   EXPECT_FALSE(histogram_quantile_points({{kInf, 9}}, 1000, &error));
   EXPECT_EQ(error, "every observation is in the +Inf bucket: no latency can be inferred");
 }
 
 TEST(PrometheusHistogramTest, JsonListInAnyOrderWithNumberOrStringBounds) {
-  const auto h = parse_ok(R"(  [{"le": "+Inf", "count": 40}, {"le": 0.25, "count": 12}, {"le": "1", "count": 30}])");
+  const auto h = parse_ok(
+      R"(  [{"le": "+Inf", "count": 40}, {"le": 0.25, "count": 12}, {"le": "1", "count": 30}])");
   EXPECT_EQ(h.metric, "");
   ASSERT_EQ(h.buckets.size(), 3u);
   EXPECT_EQ(h.buckets[0].le, 0.25);
@@ -139,16 +144,21 @@ TEST(PrometheusHistogramTest, JsonListInAnyOrderWithNumberOrStringBounds) {
 TEST(PrometheusHistogramTest, JsonMistakesAreNamed) {
   EXPECT_EQ(parse_error("[1, 2"), "not valid JSON");
   EXPECT_EQ(parse_error("[]"), "expected a list of buckets [{\"le\": 0.5, \"count\": 42}, ...]");
-  EXPECT_EQ(parse_error(R"([{"le": 0.1, "count": 1, "sum": 3}])"), "bucket 0: unknown key \"sum\" (known: le, count)");
+  EXPECT_EQ(parse_error(R"([{"le": 0.1, "count": 1, "sum": 3}])"),
+            "bucket 0: unknown key \"sum\" (known: le, count)");
   EXPECT_EQ(parse_error(R"([{"le": 0.1}])"), "bucket 0: needs both \"le\" and \"count\"");
-  EXPECT_EQ(parse_error(R"([{"le": -1, "count": 1}])"), "bucket 0: le=-1 is negative: a latency bound cannot be");
-  EXPECT_EQ(parse_error(R"([{"le": "fast", "count": 1}])"), "bucket 0: le=\"fast\" is not a number or +Inf");
+  EXPECT_EQ(parse_error(R"([{"le": -1, "count": 1}])"),
+            "bucket 0: le=-1 is negative: a latency bound cannot be");
+  EXPECT_EQ(parse_error(R"([{"le": "fast", "count": 1}])"),
+            "bucket 0: le=\"fast\" is not a number or +Inf");
   EXPECT_EQ(parse_error(R"([{"le": 0.1, "count": -2}])"), "bucket 0: count must be a number >= 0");
   EXPECT_EQ(parse_error(R"([{"le": 0.1, "count": 5}, {"le": 0.2, "count": 3}])"),
             "bucket le=0.2 counts 3, fewer than bucket le=0.1 (5): bucket counts are cumulative "
             "(observations <= le)");
-  EXPECT_EQ(parse_error(R"([{"le": 0.1, "count": 5}, {"le": "0.1", "count": 6}])"), "le=0.1 is written twice");
-  EXPECT_EQ(parse_error(std::string(100, '[') + std::string(100, ']')), "JSON nested deeper than 64 levels");
+  EXPECT_EQ(parse_error(R"([{"le": 0.1, "count": 5}, {"le": "0.1", "count": 6}])"),
+            "le=0.1 is written twice");
+  EXPECT_EQ(parse_error(std::string(100, '[') + std::string(100, ']')),
+            "JSON nested deeper than 64 levels");
 }
 
 TEST(PrometheusHistogramTest, TextExpositionDetails) {
@@ -168,16 +178,23 @@ TEST(PrometheusHistogramTest, TextExpositionDetails) {
 TEST(PrometheusHistogramTest, TextMistakesAreLocated) {
   EXPECT_EQ(parse_error("a_bucket{le=\"0.1\"} 1\nb_bucket{le=\"0.1\"} 1\n"),
             "several histograms (a, b): name one with \"metric\"");
-  EXPECT_EQ(parse_error("# nothing\n"), "no histogram: expected lines such as name_bucket{le=\"0.5\"} 42");
+  EXPECT_EQ(parse_error("# nothing\n"),
+            "no histogram: expected lines such as name_bucket{le=\"0.5\"} 42");
   EXPECT_EQ(parse_error("a_bucket{le=\"0.1\"} 1\n", {.metric = "b", .labels = {}}),
-            "no bucket line matches the metric \"b\" and labels");
+            "no bucket line matches b");
+  EXPECT_EQ(
+      parse_error(kExposition, {.metric = "", .labels = {{"handler", "/x"}, {"code", "200"}}}),
+      "no bucket line matches {code=\"200\", handler=\"/x\"}");
   EXPECT_EQ(parse_error("a_bucket{x=\"1\"} 1\n"), "line 1: a_bucket has no le label");
-  EXPECT_EQ(parse_error("\na_bucket{le=\"0.1\"} many\n"), "line 2: bucket count \"many\" is not a number >= 0");
+  EXPECT_EQ(parse_error("\na_bucket{le=\"0.1\"} many\n"),
+            "line 2: bucket count \"many\" is not a number >= 0");
   EXPECT_EQ(parse_error("a_bucket{le=\"0.1} 1\n"), "line 1: unterminated label value");
   EXPECT_EQ(parse_error("a_bucket{le=0.1} 1\n"), "line 1: expected label=\"value\" or '}'");
   EXPECT_EQ(parse_error("9lives 1\n"), "line 1: expected a metric name");
-  EXPECT_EQ(parse_error("a_bucket{le=\"0.1\"}\n"), "line 1: expected a space and a value after the metric");
-  EXPECT_EQ(parse_error("a_bucket{le=\"0.1\"} 1\na_bucket{le=\"0.1\"} 2\n"), "series a{}: le=0.1 is written twice");
+  EXPECT_EQ(parse_error("a_bucket{le=\"0.1\"}\n"),
+            "line 1: expected a space and a value after the metric");
+  EXPECT_EQ(parse_error("a_bucket{le=\"0.1\"} 1\na_bucket{le=\"0.1\"} 2\n"),
+            "series a{}: le=0.1 is written twice");
   EXPECT_EQ(parse_error("a_bucket{s=\"1\",le=\"0.1\"} 1\na_bucket{s=\"2\",le=\"0.2\"} 2\n"),
             "series a{s=\"2\"} has other bucket bounds than a{s=\"1\"}: they cannot be "
             "summed; pick one with \"labels\"");
@@ -186,12 +203,14 @@ TEST(PrometheusHistogramTest, TextMistakesAreLocated) {
 // The bundled sample files parse and give sensible latencies.
 TEST(PrometheusHistogramTest, BundledSampleFiles) {
   for (const char* name : {"openai-latency.prom", "openai-latency.json"}) {
-    std::ifstream in(std::string(FAULTLINE_SOURCE_DIR) + "/experiments/data/" + name, std::ios::binary);
+    std::ifstream in(std::string(FAULTLINE_SOURCE_DIR) + "/experiments/data/" + name,
+                     std::ios::binary);
     ASSERT_TRUE(in) << name;
     std::stringstream text;
     text << in.rdbuf();
     std::string error;
-    const auto h = parse_histogram(text.str(), {.metric = "", .labels = {{"model", "gpt-4o-mini"}}}, &error);
+    const auto h =
+        parse_histogram(text.str(), {.metric = "", .labels = {{"model", "gpt-4o-mini"}}}, &error);
     ASSERT_TRUE(h.has_value()) << name << ": " << error;
     const auto p = histogram_quantile_points(h->buckets, 1000, &error);
     ASSERT_TRUE(p.has_value()) << name << ": " << error;
@@ -202,9 +221,9 @@ TEST(PrometheusHistogramTest, BundledSampleFiles) {
   }
 }
 
-// calibrated-load-test carries the OpenAI histogram's points inline: they must be what the
-// parser computes from data/openai-latency.prom (rounded to 6 decimals in the file).
-TEST(PrometheusHistogramTest, CalibratedExperimentPointsComeFromTheHistogram) {
+// calibrated-load-test reads data/openai-latency.prom through the loader: the distribution
+// it gets is the one the parser computes from the gpt-4o-mini series.
+TEST(PrometheusHistogramTest, CalibratedExperimentReadsTheHistogramThroughTheLoader) {
   const std::string dir = std::string(FAULTLINE_SOURCE_DIR) + "/experiments/";
   std::ifstream prom(dir + "data/openai-latency.prom", std::ios::binary);
   std::ifstream experiment(dir + "calibrated-load-test.json", std::ios::binary);
@@ -212,18 +231,50 @@ TEST(PrometheusHistogramTest, CalibratedExperimentPointsComeFromTheHistogram) {
   std::stringstream text;
   text << prom.rdbuf();
   const auto doc = nlohmann::json::parse(experiment);
-  const auto& latency = doc.at("dependencies").at("openai").at("latency_ms");
-  if (!latency.contains("points")) GTEST_SKIP() << "the experiment reads the histogram file itself";
+  ReadContext ctx(dir + "calibrated-load-test.json", dir);
+  const auto loaded =
+      read_distribution(ctx, doc.at("dependencies").at("openai").at("latency_ms"), "/d");
+  ASSERT_TRUE(loaded.has_value()) << format(ctx.diagnostics());
   std::string error;
-  const auto h = parse_histogram(text.str(), {.metric = "", .labels = {{"model", "gpt-4o-mini"}}}, &error);
+  const auto h =
+      parse_histogram(text.str(), {.metric = "", .labels = {{"model", "gpt-4o-mini"}}}, &error);
   ASSERT_TRUE(h.has_value()) << error;
-  const Points want = points_ok(h->buckets);
-  const auto& got = latency.at("points");
-  ASSERT_EQ(got.size(), want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    EXPECT_NEAR(got[i][0].get<double>(), want[i].first, 5e-7) << i;
-    EXPECT_DOUBLE_EQ(got[i][1].get<double>(), want[i].second) << i;
+  const auto want = sim::Distribution::empirical(points_ok(h->buckets));
+  for (const double q : {0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0}) {
+    EXPECT_DOUBLE_EQ(loaded->quantile_ms(q), want.quantile_ms(q)) << q;
   }
+}
+
+// Through the loader: the file's problems are reported at the key's pointer, the unit scales.
+TEST(PrometheusHistogramTest, LoaderReportsHistogramProblemsAtTheirPointer) {
+  const std::string dir = std::string(FAULTLINE_SOURCE_DIR) + "/experiments/";
+  ReadContext ctx(dir + "x.json", dir);
+  using nlohmann::json;
+  const json ms = {
+      {"dist", "empirical"}, {"prometheus", "data/openai-latency.json"}, {"unit", "ms"}};
+  const auto d = read_distribution(ctx, ms, "/d");
+  ASSERT_TRUE(d.has_value()) << format(ctx.diagnostics());
+  EXPECT_DOUBLE_EQ(d->quantile_ms(1), 30);  // le 30, read as milliseconds
+  EXPECT_FALSE(read_distribution(ctx,
+                                 {{"dist", "empirical"},
+                                  {"prometheus", "data/openai-latency.prom"},
+                                  {"metric", "http_seconds"}},
+                                 "/d"));
+  EXPECT_FALSE(
+      read_distribution(ctx, {{"dist", "empirical"}, {"prometheus", "data/none.prom"}}, "/e"));
+  EXPECT_FALSE(read_distribution(
+      ctx, {{"dist", "empirical"}, {"file", "data/postgres-latency.csv"}, {"unit", "s"}}, "/f"));
+  EXPECT_FALSE(read_distribution(
+      ctx, {{"dist", "empirical"}, {"prometheus", "data/openai-latency.json"}, {"unit", "min"}},
+      "/g"));
+  const std::string all = format(ctx.diagnostics());
+  EXPECT_NE(all.find("/d/prometheus: histogram file"), std::string::npos) << all;
+  EXPECT_NE(all.find("no bucket line matches http_seconds"), std::string::npos) << all;
+  EXPECT_NE(all.find("/e/prometheus: histogram file"), std::string::npos) << all;
+  EXPECT_NE(all.find("/f/unit: key \"unit\" applies only to a \"prometheus\" histogram file"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("/g/unit: unknown unit \"min\""), std::string::npos) << all;
 }
 
 }  // namespace
