@@ -248,15 +248,15 @@ LoadTestFigures load_test_figures(const RunOutcome& run, const Evaluation& evalu
     const double measured = to_seconds(run.end - e.warmup);
     f.requests_per_second = measured > 0 ? static_cast<double>(f.total_requests) / measured : 0;
   }
-  double peak = e.load.model == experiments::LoadModel::kClosed ? e.load.users : e.load.rps;
-  for (const auto& stage : e.load.stages) peak = std::max(peak, stage.target);
-  if (e.load.model == experiments::LoadModel::kClosed) {
-    f.concurrent_users = fmt::format("{:.0f}", peak);
-  } else {
-    std::uint32_t in_flight = 0;
-    for (const sim::TimelineRow& r : m.timeline()) in_flight = std::max(in_flight, r.in_flight);
-    f.concurrent_users = fmt::format("open model, {:.1f} rps (peak {} in flight)", peak, in_flight);
+  f.open_model = e.load.model == experiments::LoadModel::kOpen;
+  f.load_peak = f.open_model ? e.load.rps : e.load.users;
+  for (const auto& stage : e.load.stages) f.load_peak = std::max(f.load_peak, stage.target);
+  for (const sim::TimelineRow& r : m.timeline()) {
+    f.peak_in_flight = std::max(f.peak_in_flight, r.in_flight);
   }
+  f.concurrent_users = f.open_model ? fmt::format("open model, {:.1f} rps (peak {} in flight)",
+                                                  f.load_peak, f.peak_in_flight)
+                                    : fmt::format("{:.0f}", f.load_peak);
   for (const sim::BreakerMetrics& b : m.breakers()) {
     f.breaker_opens += static_cast<std::uint64_t>(std::count_if(
         b.transitions.begin(), b.transitions.end(), [](const auto& t) { return t.to == "OPEN"; }));

@@ -44,9 +44,12 @@ struct LoadTestFigures {
   std::uint64_t total_requests = 0;
   double success_rate = 0;  // percent of total; 0 when there were no requests
   double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
-  double requests_per_second = 0;   // the throughput SLI when evaluated, else total / measured s
-  std::string concurrent_users;     // "50"; open model: "open model, 100.0 rps (peak 37 in flight)"
-  std::uint64_t breaker_opens = 0;  // transitions to OPEN, all breakers
+  double requests_per_second = 0;  // the throughput SLI when evaluated, else total / measured s
+  std::string concurrent_users;    // "50"; open model: "open model, 100.0 rps (peak 37 in flight)"
+  bool open_model = false;
+  double load_peak = 0;              // users (closed) or rps (open): the largest stage target
+  std::uint32_t peak_in_flight = 0;  // requests outstanding at the end of the busiest second
+  std::uint64_t breaker_opens = 0;   // transitions to OPEN, all breakers
 };
 LoadTestFigures load_test_figures(const RunOutcome& run, const Evaluation& evaluation);
 

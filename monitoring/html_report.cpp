@@ -41,6 +41,7 @@ code { font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; bac
 @media (max-width:720px) { .cards { grid-template-columns:repeat(2,1fr); } }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:12px 14px; }
 .card .label { color:var(--muted); font-size:12px; }
+.card .note { color:var(--muted); font-size:12px; margin-top:2px; }
 .card .value { font-size:22px; font-weight:650; font-variant-numeric:tabular-nums; margin-top:2px; }
 figure.chart { position:relative; margin:0 0 16px; background:var(--card); border:1px solid var(--line);
   border-radius:10px; padding:14px 16px 10px; }
@@ -166,22 +167,32 @@ std::string header(const RunOutcome& run, const Evaluation& evaluation,
 // The guide's "Load Test Results" figures, with its labels.
 std::string figures_section(const RunOutcome& run, const Evaluation& evaluation) {
   const LoadTestFigures f = load_test_figures(run, evaluation);
-  const std::pair<const char*, std::string> cards[] = {
-      {"Total Requests", fmt::format("{}", f.total_requests)},
-      {"Success Rate", fmt::format("{:.2f}%", f.success_rate)},
-      {"Average Response Time", format_ms(f.mean_ms) + " ms"},
-      {"P95 Response Time", format_ms(f.p95_ms) + " ms"},
-      {"P99 Response Time", format_ms(f.p99_ms) + " ms"},
-      {"Requests/Second", fmt::format("{:.1f}", f.requests_per_second)},
-      {"Concurrent Users", f.concurrent_users},
-      {"Breaker Opens", fmt::format("{}", f.breaker_opens)},
+  struct Card {
+    const char* label;
+    std::string value;
+    std::string note;  // a muted line under the value
+  };
+  // An open model has no user count: the card shows the concurrency that arrivals produced.
+  const std::string users = f.open_model ? fmt::format("{}", f.peak_in_flight) : f.concurrent_users;
+  const std::string users_note =
+      f.open_model ? fmt::format("peak in flight · open model at {:.1f} rps", f.load_peak) : "";
+  const Card cards[] = {
+      {"Total Requests", fmt::format("{}", f.total_requests), ""},
+      {"Success Rate", fmt::format("{:.2f}%", f.success_rate), ""},
+      {"Average Response Time", format_ms(f.mean_ms) + " ms", ""},
+      {"P95 Response Time", format_ms(f.p95_ms) + " ms", ""},
+      {"P99 Response Time", format_ms(f.p99_ms) + " ms", ""},
+      {"Requests/Second", fmt::format("{:.1f}", f.requests_per_second), ""},
+      {"Concurrent Users", users, users_note},
+      {"Breaker Opens", fmt::format("{}", f.breaker_opens), ""},
   };
   std::string out =
       "<section id=\"results\">\n<h2>📊 Load Test Results</h2>\n<div class=\"cards\">\n";
-  for (const auto& [label, value] : cards) {
+  for (const Card& c : cards) {
     out += fmt::format(
-        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>\n",
-        label, esc(value));
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>{}</div>\n",
+        c.label, esc(c.value),
+        c.note.empty() ? "" : fmt::format("<div class=\"note\">{}</div>", esc(c.note)));
   }
   out += "</div>\n</section>\n";
   return out;
