@@ -33,5 +33,15 @@ inline constexpr double kMaxFactor = 1e6;                   // slowdown factor
 inline constexpr std::int64_t kMaxUserIds = 1'000'000'000;  // load.user_ids
 inline constexpr std::int64_t kMaxSweepSeeds = 10'000;
 inline constexpr std::size_t kMaxSweepValues = 1'000;  // values of one sweep parameter
+inline constexpr std::int64_t kMaxSweepSamples = 1'000'000;  // random-search combinations
+
+// The run budget (experiments/run_budget.h): each figure bounds what one accepted file costs,
+// estimated before the run. A day at 1,000 rps is 86.4 million requests; a billion is hours
+// of simulation.
+inline constexpr double kMaxRequests = 1e9;              // requests the clients send in a run
+inline constexpr double kMinMeanThinkMillis = 0.001;     // closed model: mean think time (1 us)
+inline constexpr std::size_t kMaxCallsPerRequest = 10'000;  // dependency calls of one request
+inline constexpr double kMaxRecordBytes = 1024.0 * 1024 * 1024;  // per-second records: 1 GiB
+inline constexpr double kMaxAlertEvaluations = 1e9;      // rule x second (x breaker) steps
 
 }  // namespace faultline::experiments

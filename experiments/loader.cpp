@@ -7,6 +7,7 @@
 
 #include "experiments/json_reader.h"
 #include "experiments/overrides.h"
+#include "experiments/run_budget.h"
 #include "experiments/sections.h"
 
 namespace faultline::experiments {
@@ -99,6 +100,8 @@ Experiment validate(ReadContext& ctx, const json& doc, bool with_sweep) {
   read_alerts(root, e);
   read_expect(root, e);
   if (with_sweep) read_sweep(root, doc, e);
+  // The budget is estimated from a coherent experiment only (and for each sweep value).
+  if (ctx.error_count() == 0) check_run_budget(ctx, e);
   return e;
 }
 

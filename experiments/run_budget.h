@@ -1,0 +1,42 @@
+// The run budget: what a valid experiment would cost to simulate and evaluate — requests,
+// dependency calls per request, memory of the per-second records, alert evaluation — estimated
+// before anything runs, so that no file can ask for a run that never ends or exhausts memory.
+//
+//   RunEstimate cost = estimate_run(experiment);   // cost.requests, cost.record_bytes, ...
+//   check_run_budget(ctx, experiment);             // "/load: the clients would send about ..."
+//
+// The limits are in experiments/limits.h. Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+
+#include "experiments/experiment_config.h"
+#include "experiments/field_reader.h"
+
+namespace faultline::experiments {
+
+struct RunEstimate {
+  // Requests the clients send: the open model's rate integrated over the run; for the closed
+  // model, the users integrated over the run divided by the mean think time (an answer never
+  // takes less than 0 s), plus each user's first request.
+  double requests = 0;
+  // The most dependency calls one request can make (each step's attempts, plus the
+  // degradation services), and the endpoint that makes them.
+  std::size_t calls_per_request = 0;
+  std::size_t busiest_endpoint = 0;
+  // Bytes of per-second records at the end of the run: a timeline row, one state per breaker
+  // and a P95/P99 pair per latency window each second, plus each latency window's ring of
+  // per-second histograms (the ring in full, the counters of the seconds it spans).
+  double record_bytes = 0;
+  double window_ring_bytes = 0;  // the rings' part of record_bytes
+  // Alert evaluation steps: rules x seconds, a breaker_open rule counting once per breaker.
+  double alert_evaluations = 0;
+};
+
+RunEstimate estimate_run(const Experiment& e);
+
+// Reports each budget `e` exceeds, and a closed model whose mean think time is below
+// kMinMeanThinkMillis (users answered at once would then loop at one virtual instant).
+void check_run_budget(ReadContext& ctx, const Experiment& e);
+
+}  // namespace faultline::experiments
