@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 
 #include "experiments/json_reader.h"
 #include "experiments/prometheus_histogram.h"
@@ -18,6 +19,19 @@ namespace {
 
 const Range kMs = Range::at_least(0, kMaxMillis);
 const Range kPositiveMs = Range::above(0, kMaxMillis);
+
+// Reads a data file that the experiment names. Regular files only: a name such as /dev/stdin
+// or a FIFO would block the loader for ever, and a device such as /dev/zero would be read up
+// to the size limit before being refused.
+std::optional<std::string> read_data_file(const std::string& path, std::string& out) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) &&
+      !std::filesystem::is_directory(status)) {
+    return "cannot read: not a regular file (a device, a FIFO or a socket)";
+  }
+  return read_file(path, kMaxFileBytes, out);
+}
 
 std::optional<Distribution> read_lognormal(const Fields& f) {
   ReadContext& ctx = f.context();
@@ -104,7 +118,7 @@ std::optional<Distribution> read_samples_file(ReadContext& ctx, const json& file
   if (const auto it = cache.find(resolved); it != cache.end())
     return Distribution::empirical_samples(it->second);
   std::string text;
-  if (const auto err = read_file(resolved, kMaxFileBytes, text)) {
+  if (const auto err = read_data_file(resolved, text)) {
     ctx.error(pointer, fmt::format("samples file {}: {}", quote(resolved), *err));
     return std::nullopt;
   }
@@ -153,7 +167,7 @@ std::optional<Distribution> read_histogram_file(const Fields& f) {
   if (path.is_relative()) path = ctx.base_dir() / path;
   const std::string resolved = path.lexically_normal().string();
   std::string text;
-  if (const auto err = read_file(resolved, kMaxFileBytes, text)) {
+  if (const auto err = read_data_file(resolved, text)) {
     ctx.error(pointer, fmt::format("histogram file {}: {}", quote(resolved), *err));
     return std::nullopt;
   }
