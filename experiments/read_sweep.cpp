@@ -42,7 +42,8 @@ void read_sweep(const Fields& root, const json& doc, Experiment& e) {
       check_string(ctx, (*constraints)[i], pointer_append(f.pointer("constraints"), i), 1024);
     }
   }
-  f.integer("samples", 1, kMaxCount);
+  // Bounded like the runs a sweep may plan: the plan draws its samples before it counts them.
+  f.integer("samples", 1, kMaxSweepSamples);
   e.sweep = *sweep;
 }
 
