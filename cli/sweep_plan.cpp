@@ -309,7 +309,14 @@ std::optional<SweepPlan> make_plan(const json& document, std::uint64_t seed,
   if (problems->size() > problems_before) return std::nullopt;
 
   if (plan.random) {
-    random_points(plan, parameters, sweep.at("samples").get<std::size_t>());
+    // Checked before drawing: the draws cost memory and time in proportion to `samples`.
+    const auto samples = sweep.at("samples").get<std::size_t>();
+    if (samples > kMaxSweepRuns / static_cast<std::size_t>(plan.seeds)) {
+      problem("/sweep/samples",
+              fmt::format("samples times seeds is more than {} runs", kMaxSweepRuns));
+      return std::nullopt;
+    }
+    random_points(plan, parameters, samples);
   } else {
     std::size_t count = 1;
     for (const auto& path : plan.parameters) {
@@ -322,11 +329,6 @@ std::optional<SweepPlan> make_plan(const json& document, std::uint64_t seed,
       return std::nullopt;
     }
     grid_points(plan, parameters);
-  }
-  if (plan.run_count() > kMaxSweepRuns) {
-    problem("/sweep/samples",
-            fmt::format("samples times seeds is more than {} runs", kMaxSweepRuns));
-    return std::nullopt;
   }
   plan.hash =
       hex16(sim::fnv1a64(fmt::format("{}|{}|{}", document.dump(), seed, FAULTLINE_VERSION)));
