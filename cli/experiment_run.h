@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiments/experiment_config.h"
 #include "experiments/world.h"
@@ -39,6 +40,8 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
 // Writes summary.json, run.json, junit.xml, timeline.csv and report.html into
 // `out_dir/<name>/`, replacing an earlier result whole. Returns false (with `error`) on an I/O
 // failure, leaving any earlier result in place.
-bool write_results(const ExperimentRun& run, const std::string& out_dir, std::string* error);
+// `set_args` are the run's --set arguments, repeated in the report's reproduce command.
+bool write_results(const ExperimentRun& run, const std::string& out_dir,
+                   const std::vector<std::string>& set_args, std::string* error);
 
 }  // namespace faultline::cli

@@ -1,4 +1,5 @@
 // `faultline run` and `faultline validate`.
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -53,6 +54,8 @@ int run_command(const Args& args) {
   po::variables_map vm;
   if (!parse_args("run", args, options, "file", &vm)) return 2;
   if (files.empty()) return usage_error("run", "no experiment file given");
+  // What the reproduce lines repeat: the --set arguments as given (the seed is printed apart).
+  const std::vector<std::string> user_sets = sets;
   if (vm.count("seed")) sets.push_back("seed=" + vm["seed"].as<std::string>());
 
   std::vector<experiments::Experiment> experiments;
@@ -65,6 +68,8 @@ int run_command(const Args& args) {
   if (vm["no-progress"].as<bool>()) progress = false;
   monitoring::ConsoleOptions console;
   console.colour = monitoring::use_colour(monitoring::OutputStream::kStdout);
+  console.set_args = user_sets;
+  for (const auto& e : experiments) console.name_width = std::max(console.name_width, static_cast<int>(e.name.size()));
 
   int status = 0;
   for (auto& experiment : experiments) {
@@ -76,7 +81,7 @@ int run_command(const Args& args) {
       return interrupted_exit_code();
     }
     std::string error;
-    if (!write_results(run, out, &error)) {
+    if (!write_results(run, out, user_sets, &error)) {
       fmt::print(stderr, "faultline: cannot write results of {}: {}\n", run.experiment->name, error);
       return 2;
     }
