@@ -8,22 +8,44 @@
 
 namespace faultline::sim {
 
-// Cancellation is lazy: cancel() frees the slot and leaves the heap entry behind, and popping
+// Cancellation is lazy: cancel() frees the slot and leaves the entry where it is, and popping
 // skips entries whose seq no longer matches their slot. Compared with an indexed heap (each
 // slot knowing its heap position), cancel is O(1) instead of O(log n), entries stay 24 bytes
-// and sifting never writes back positions. Timeouts are cancelled far more often than they
-// fire, so the dead entries are purged in one O(n) pass whenever they outnumber the live ones:
-// the heap stays under 2 * pending() + kCompactMin entries and the purge costs O(1) per cancel.
+// and sifting never writes back positions. Dead entries are purged in one O(n) pass whenever
+// they outnumber the live ones of their container: it stays under twice its live entries plus
+// kCompactMin, and the purge costs O(1) per cancel.
+//
+// Timer lanes. Timeouts are scheduled with a handful of fixed delays (a request timeout, a
+// step timeout, a constant overhead, zero) and are nearly all cancelled, so a plain heap holds
+// tens of thousands of dead or far-off entries and every operation sifts through them. But
+// now() never decreases, so the events scheduled with one delay d are due in scheduling
+// order: now() + d is non-decreasing and seq increasing. Such events go to d's lane, a FIFO
+// already sorted by (time, seq); only each lane's first event sits in the heap. When the heap
+// pops a lane's head, the lane's next live event takes its place (one sift instead of a pop
+// and a push), and cancelled events behind the head are dropped without touching the heap.
+// The order stays exact: every entry keeps its global seq, each lane's head is its smallest
+// (time, seq), and the heap orders those heads with the other events by (time, seq), so
+// same-instant FIFO holds across lanes and heap alike. schedule_at() (absolute times) always
+// uses the heap. A delay gets a lane once its counter in a direct-mapped table of recent delays
+// reaches kLaneAfterHits (another delay landing on the counter restarts it); random draws
+// practically never repeat to the nanosecond and stay in the heap. Zero delays have a lane of
+// their own that never enters the heap: its events are all due at now() (time cannot move
+// past them), so run_next() compares its first one with the heap's root.
 //
 // A TimerId is (low 32 bits of the event's seq) << 32 | (slot + 1): never 0, and a stale id
 // matches a reused slot only if 2^32 events were scheduled in between and the seqs collide.
-// Heap entries compare the full 64-bit seq, so a dead entry can never run a reused slot.
+// Entries compare the full 64-bit seq, so a dead entry can never run a reused slot.
 
 namespace {
 
 constexpr std::size_t kCompactMin = 1024;
 constexpr int kFirstBlockBits = 8;  // 256 callbacks (16 KB) in each of the first two blocks
 constexpr std::size_t kArity = 4;
+constexpr std::uint32_t kLaneAfterHits = 4;  // a delay seen this often gets a lane
+constexpr std::size_t kMaxLanes = 256;       // each lane costs at most one heap entry
+constexpr int kLaneTableBits = 9;            // 512 >= 2 * kMaxLanes: probes stay short
+constexpr int kDelayHitsBits = 8;            // 256 counters of recent delays
+constexpr std::size_t kFirstRing = 16;
 
 TimerId make_id(std::uint32_t slot, std::uint64_t seq) {
   return ((seq & 0xffffffffULL) << 32) | (static_cast<std::uint64_t>(slot) + 1);
@@ -31,7 +53,9 @@ TimerId make_id(std::uint32_t slot, std::uint64_t seq) {
 
 }  // namespace
 
-EventLoop::EventLoop() = default;
+EventLoop::EventLoop()
+    : lane_of_delay_(std::size_t{1} << kLaneTableBits),
+      delay_hits_(std::size_t{1} << kDelayHitsBits) {}
 EventLoop::~EventLoop() = default;
 
 Scheduler::Callback& EventLoop::callback(std::uint32_t slot) {
@@ -45,11 +69,11 @@ std::uint32_t EventLoop::acquire_slot() {
   if (free_.empty()) {
     // Grow by one block, doubling the pool; reserving free_ for every slot keeps
     // release_slot() from allocating (it may run in a destructor-like path after a callback).
-    const std::size_t size = slot_seq_.size();
+    const std::size_t size = slots_.size();
     const std::size_t add = size == 0 ? std::size_t{1} << kFirstBlockBits : size;
     assert(size + add <= std::numeric_limits<std::uint32_t>::max());
     blocks_.push_back(std::make_unique<Callback[]>(add));
-    slot_seq_.resize(size + add, 0);
+    slots_.resize(size + add, SlotState{0, 0});
     free_.reserve(size + add);
     for (std::size_t s = size + add; s > size; --s)
       free_.push_back(static_cast<std::uint32_t>(s - 1));
@@ -64,68 +88,193 @@ void EventLoop::release_slot(std::uint32_t slot) {
   free_.push_back(slot);
 }
 
-TimerId EventLoop::schedule_at(Instant t, Callback cb) {
-  assert(t >= now_ && "scheduling in the past");
-  return push_event(t < now_ ? now_ : t, cb);
+// Returns k + 1 if `delay` has lane k (creating it once the delay recurs), else 0.
+[[gnu::always_inline]] inline std::uint32_t EventLoop::lane_for(std::int64_t delay) {
+  // Round delays (2 s, 10 s, 12 s) share many low zero bits: mix before indexing.
+  std::uint64_t h = static_cast<std::uint64_t>(delay) * 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 31;
+  std::size_t i = h >> (64 - kLaneTableBits);
+  for (;; i = (i + 1) & ((std::size_t{1} << kLaneTableBits) - 1)) {
+    const DelayEntry& e = lane_of_delay_[i];
+    if (e.delay == delay && e.value != 0) return e.value;
+    if (e.value == 0) break;  // not there; `i` is where it would go
+  }
+  DelayEntry& seen = delay_hits_[h & ((std::size_t{1} << kDelayHitsBits) - 1)];
+  if (seen.delay != delay) {
+    seen = DelayEntry{delay, 1};
+    return 0;
+  }
+  if (++seen.value < kLaneAfterHits) return 0;
+  seen = DelayEntry{};
+  return add_lane(i, delay);
 }
 
-TimerId EventLoop::schedule_after(Duration d, Callback cb) {
-  Instant t = now_;
-  if (d > Duration::zero()) t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
-  return push_event(t, cb);
+// Kept out of lane_for() so that its fast path stays small enough to inline.
+[[gnu::noinline]] std::uint32_t EventLoop::add_lane(std::size_t table_index, std::int64_t delay) {
+  if (lanes_.size() >= kMaxLanes) return 0;
+  lanes_.emplace_back();
+  const auto lane = static_cast<std::uint32_t>(lanes_.size());
+  lane_of_delay_[table_index] = DelayEntry{delay, lane};
+  return lane;
 }
 
 // Takes `cb` by reference so that the callback is moved once, into its slot.
-TimerId EventLoop::push_event(Instant t, Callback& cb) {
+[[gnu::always_inline]] inline TimerId EventLoop::push_event(Instant t, std::uint32_t lane,
+                                                            Callback& cb) {
   assert(cb && "scheduling an empty callback");
   const std::uint32_t slot = acquire_slot();
   callback(slot) = std::move(cb);
   const std::uint64_t seq = ++next_seq_;
-  slot_seq_[slot] = seq;
-  heap_push(Entry{t.count(), seq, slot});
+  const Entry e{t.count(), seq, slot, lane};
+  if (lane == 0) {
+    slots_[slot] = SlotState{seq, 0};
+    heap_push(e);
+  } else if (lane == kNowLane) {
+    ring_push(now_lane_, e);
+    slots_[slot] = SlotState{seq, kNowLane};
+  } else {
+    lane_push(lane, e);
+  }
   ++live_;
   return make_id(slot, seq);
 }
 
+TimerId EventLoop::schedule_at(Instant t, Callback cb) {
+  assert(t >= now_ && "scheduling in the past");
+  return push_event(t < now_ ? now_ : t, 0, cb);
+}
+
+TimerId EventLoop::schedule_after(Duration d, Callback cb) {
+  if (d <= Duration::zero()) return push_event(now_, kNowLane, cb);
+  const Instant t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
+  return push_event(t, lane_for(d.count()), cb);
+}
+
+void EventLoop::lane_push(std::uint32_t lane, const Entry& e) {
+  Lane& l = lanes_[lane - 1];
+  if (!l.head_in_heap) {
+    // An empty lane: its first event is its head, and goes straight to the heap.
+    l.head_in_heap = true;
+    slots_[e.slot] = SlotState{e.seq, 0};
+    heap_push(e);
+    return;
+  }
+  ring_push(l, e);
+  slots_[e.slot] = SlotState{e.seq, lane};
+}
+
+void EventLoop::ring_push(Lane& l, const Entry& e) {
+  if (l.size == l.ring.size()) {
+    std::vector<Entry> bigger(std::max(kFirstRing, 2 * l.ring.size()));
+    for (std::size_t i = 0; i < l.size; ++i) bigger[i] = l.ring[(l.head + i) & (l.ring.size() - 1)];
+    l.ring.swap(bigger);
+    l.head = 0;
+  }
+  l.ring[(l.head + l.size) & (l.ring.size() - 1)] = e;
+  ++l.size;
+}
+
+// Takes the lane's next live entry out of its ring into `*out`, dropping the dead ones before
+// it; records whether the lane still has a head.
+bool EventLoop::lane_take_live(Lane& l, Entry* out) {
+  const std::size_t mask = l.ring.size() - 1;
+  while (l.size > 0) {
+    const Entry e = l.ring[l.head];
+    l.head = (l.head + 1) & mask;
+    --l.size;
+    if (dead(e)) {
+      --l.dead;
+      continue;
+    }
+    slots_[e.slot].lane = 0;  // from now on it is a heap entry (for cancel()'s counts)
+    *out = e;
+    l.head_in_heap = true;
+    return true;
+  }
+  l.head_in_heap = false;
+  return false;
+}
+
+// Keeps the ring's live entries, in order.
+void EventLoop::compact_lane(Lane& l) {
+  const std::size_t mask = l.ring.size() - 1;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < l.size; ++i) {
+    const Entry e = l.ring[(l.head + i) & mask];
+    if (!dead(e)) l.ring[(l.head + kept++) & mask] = e;
+  }
+  l.size = kept;
+  l.dead = 0;
+}
+
 bool EventLoop::cancel(TimerId id) {
   const std::uint64_t slot_plus_one = id & 0xffffffffULL;
-  if (slot_plus_one == 0 || slot_plus_one > slot_seq_.size()) return false;
+  if (slot_plus_one == 0 || slot_plus_one > slots_.size()) return false;
   const auto slot = static_cast<std::uint32_t>(slot_plus_one - 1);
-  const std::uint64_t seq = slot_seq_[slot];
-  if (seq == 0 || (seq & 0xffffffffULL) != (id >> 32)) return false;
-  slot_seq_[slot] = 0;
+  SlotState& s = slots_[slot];
+  if (s.seq == 0 || (s.seq & 0xffffffffULL) != (id >> 32)) return false;
+  const std::uint32_t lane = s.lane;
+  s.seq = 0;
   release_slot(slot);
   --live_;
-  ++stale_;
-  if (stale_ > kCompactMin && stale_ > live_) compact();
+  if (lane == 0) {
+    ++stale_;
+    if (stale_ > kCompactMin && 2 * stale_ > heap_.size()) compact();
+  } else {
+    Lane& l = lane == kNowLane ? now_lane_ : lanes_[lane - 1];
+    ++l.dead;
+    if (l.dead > kCompactMin && 2 * l.dead > l.size) compact_lane(l);
+  }
   return true;
 }
 
-bool EventLoop::run_next(Instant limit) {
-  while (!heap_.empty()) {
-    const Entry top = heap_.front();
-    if (slot_seq_[top.slot] != top.seq) {  // cancelled
-      heap_pop();
-      --stale_;
-      continue;
-    }
-    if (top.time > limit.count()) return false;
+// Removes the heap's root `top`; a lane's head gives its place to the lane's next live event.
+void EventLoop::pop_root(Entry top) {
+  Entry next;
+  if (top.lane != 0 && lane_take_live(lanes_[top.lane - 1], &next)) {
+    sift_down(0, next);
+  } else {
     heap_pop();
-    now_ = Instant(top.time);
-    slot_seq_[top.slot] = 0;  // its id is stale from now on: cancel() returns false
-    --live_;
-    ++processed_;
-    // The callback runs in place (blocks never move) and its slot is freed afterwards, even if
-    // it throws, so that an event it schedules never lands in the slot that is running.
-    struct Release {
-      EventLoop* loop;
-      std::uint32_t slot;
-      ~Release() { loop->release_slot(slot); }
-    } release{this, top.slot};
-    callback(top.slot)();
-    return true;
   }
-  return false;
+}
+
+bool EventLoop::run_next(Instant limit) {
+  while (!heap_.empty() && dead(heap_.front())) {
+    pop_root(heap_.front());
+    --stale_;
+  }
+  Lane& z = now_lane_;
+  while (z.size > 0 && dead(z.ring[z.head])) {
+    z.head = (z.head + 1) & (z.ring.size() - 1);
+    --z.size;
+    --z.dead;
+  }
+  Entry next;
+  if (z.size > 0 && (heap_.empty() || before(z.ring[z.head], heap_.front()))) {
+    next = z.ring[z.head];
+    if (next.time > limit.count()) return false;
+    z.head = (z.head + 1) & (z.ring.size() - 1);
+    --z.size;
+  } else if (!heap_.empty()) {
+    next = heap_.front();
+    if (next.time > limit.count()) return false;
+    pop_root(next);
+  } else {
+    return false;
+  }
+  now_ = Instant(next.time);
+  slots_[next.slot].seq = 0;  // its id is stale from now on: cancel() returns false
+  --live_;
+  ++processed_;
+  // The callback runs in place (blocks never move) and its slot is freed afterwards, even if
+  // it throws, so that an event it schedules never lands in the slot that is running.
+  struct Release {
+    EventLoop* loop;
+    std::uint32_t slot;
+    ~Release() { loop->release_slot(slot); }
+  } release{this, next.slot};
+  callback(next.slot)();
+  return true;
 }
 
 void EventLoop::run_until(Instant t) {
@@ -189,8 +338,16 @@ void EventLoop::sift_down(std::size_t i, Entry e) {
   heap_[i] = e;
 }
 
+// Drops the heap's dead entries; a dead lane head is replaced by its lane's next live event,
+// so that every non-empty lane keeps exactly one entry in the heap. Allocates nothing.
 void EventLoop::compact() {
-  std::erase_if(heap_, [this](const Entry& e) { return slot_seq_[e.slot] != e.seq; });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < heap_.size(); ++i) {
+    Entry e = heap_[i];
+    if (dead(e) && (e.lane == 0 || !lane_take_live(lanes_[e.lane - 1], &e))) continue;
+    heap_[kept++] = e;
+  }
+  heap_.resize(kept);
   stale_ = 0;
   if (heap_.size() < 2) return;
   for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) sift_down(i, heap_[i]);

@@ -55,11 +55,39 @@ class EventLoop final : public Scheduler {
   std::uint64_t events_processed() const { return processed_; }
 
  private:
-  // A heap entry, 24 bytes: a 4-ary heap's four siblings span two cache lines.
+  // An event's place in the order, 24 bytes: a 4-ary heap's four siblings span two cache
+  // lines. `lane` is 0 for an event of the heap proper, k + 1 for the head of lane k.
   struct Entry {
     std::int64_t time;
     std::uint64_t seq;   // scheduling order: the tie-breaker, and the entry's identity
     std::uint32_t slot;  // where its callback lives
+    std::uint32_t lane;
+  };
+
+  // A FIFO of the events scheduled with one recurring delay (see event_loop.cpp), on a
+  // power-of-two ring. Its first event sits in the heap; the ring holds the ones behind it.
+  struct Lane {
+    std::vector<Entry> ring;
+    std::size_t head = 0;
+    std::size_t size = 0;
+    std::size_t dead = 0;       // cancelled entries in the ring
+    bool head_in_heap = false;  // false iff the lane holds no event at all
+  };
+
+  // Per slot: the seq of the event it holds (0 when free or running) and where its entry is
+  // (0: the heap, k + 1: the ring of lane k, kNowLane: the ring of now_lane_), so that
+  // cancel() knows which count to bump.
+  static constexpr std::uint32_t kNowLane = 0xffffffff;
+  struct SlotState {
+    std::uint64_t seq;
+    std::uint32_t lane;
+  };
+
+  // A delay and its lane (k + 1 for lane k; 0 marks an empty entry of the lane table), or a
+  // delay and how often it was seen (the direct-mapped table that spots recurring delays).
+  struct DelayEntry {
+    std::int64_t delay = -1;
+    std::uint32_t value = 0;
   };
 
   // (time, seq) as one 128-bit comparison: branch-free, which matters because sifting random
@@ -70,10 +98,18 @@ class EventLoop final : public Scheduler {
     };
     return key(a) < key(b);
   }
+  bool dead(const Entry& e) const { return slots_[e.slot].seq != e.seq; }
 
   // Runs the next live event due at or before `limit`; false if there is none.
   bool run_next(Instant limit);
-  TimerId push_event(Instant t, Callback& cb);
+  TimerId push_event(Instant t, std::uint32_t lane, Callback& cb);
+  std::uint32_t lane_for(std::int64_t delay);
+  std::uint32_t add_lane(std::size_t table_index, std::int64_t delay);
+  void lane_push(std::uint32_t lane, const Entry& e);
+  void ring_push(Lane& lane, const Entry& e);
+  bool lane_take_live(Lane& lane, Entry* out);
+  void compact_lane(Lane& lane);
+  void pop_root(Entry top);
   std::uint32_t acquire_slot();
   void release_slot(std::uint32_t slot);
   Callback& callback(std::uint32_t slot);
@@ -90,9 +126,15 @@ class EventLoop final : public Scheduler {
   bool stopped_ = false;
 
   std::vector<Entry> heap_;  // 4-ary min-heap on (time, seq)
-  // Per slot: the seq of the event it holds, 0 when free or running. A heap entry is live iff
-  // slot_seq_[entry.slot] == entry.seq, so a slot can be reused at once after a cancel.
-  std::vector<std::uint64_t> slot_seq_;
+  std::vector<Lane> lanes_;
+  // Zero-delay events, which never enter the heap: all of them are due at now() (time cannot
+  // pass them), so run_next() needs only compare the first one with the heap's root.
+  Lane now_lane_;
+  std::vector<DelayEntry> lane_of_delay_;  // open addressing, at most half full
+  std::vector<DelayEntry> delay_hits_;     // delays without a lane; a newcomer evicts
+  // A heap entry is live iff slots_[entry.slot].seq == entry.seq, so a slot can be reused at
+  // once after a cancel.
+  std::vector<SlotState> slots_;
   std::vector<std::uint32_t> free_;  // free slots, most recently freed last (still in cache)
   // Callbacks in blocks of 256, 256, 512, 1024...: growing never moves a callback, so one
   // can run in place while it schedules more events.
