@@ -40,9 +40,13 @@ double whole_seconds_of(Duration d) { return std::ceil(to_seconds(d)); }
 // A count in a message: exact while short, else two significant digits ("2.6e12").
 std::string approx(double n) {
   if (n < 1e7) return fmt::format("{:.0f}", n);
-  std::string s = fmt::format("{:.2g}", n);
-  if (const auto plus = s.find("e+"); plus != std::string::npos) s.erase(plus + 1, 1);
-  return s;
+  int exponent = static_cast<int>(std::floor(std::log10(n)));
+  double mantissa = std::round(n / std::pow(10.0, exponent) * 10) / 10;
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    ++exponent;
+  }
+  return fmt::format("{}e{}", mantissa, exponent);
 }
 
 std::string gib(double bytes) { return fmt::format("{:.1f} GiB", bytes / (1u << 30)); }
