@@ -41,6 +41,7 @@ inline constexpr std::int64_t kMaxSweepSamples = 1'000'000;  // random-search co
 inline constexpr double kMaxRequests = 1e9;              // requests the clients send in a run
 inline constexpr double kMinMeanThinkMillis = 0.001;     // closed model: mean think time (1 us)
 inline constexpr std::size_t kMaxCallsPerRequest = 10'000;  // dependency calls of one request
+inline constexpr double kMaxDependencyCalls = 1e10;      // dependency calls in a run (estimated)
 inline constexpr double kMaxRecordBytes = 1024.0 * 1024 * 1024;  // per-second records: 1 GiB
 inline constexpr double kMaxAlertEvaluations = 1e9;      // rule x second (x breaker) steps
 

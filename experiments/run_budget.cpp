@@ -66,6 +66,8 @@ RunEstimate estimate_run(const Experiment& e) {
     out.requests = (std::isfinite(think_s) && think_s > 0 ? user_seconds / think_s : 0) + l.users;
   }
 
+  double weighted_calls = 0;
+  double weights = 0;
   for (std::size_t i = 0; i < e.endpoints.size(); ++i) {
     const EndpointConfig& ep = e.endpoints[i];
     std::size_t calls = 0;
@@ -76,7 +78,10 @@ RunEstimate estimate_run(const Experiment& e) {
       out.calls_per_request = calls;
       out.busiest_endpoint = i;
     }
+    weighted_calls += ep.weight * static_cast<double>(calls);
+    weights += ep.weight;
   }
+  if (weights > 0) out.dependency_calls = out.requests * (weighted_calls / weights);
 
   const double seconds = whole_seconds_of(e.duration);
   const std::vector<AlertRule> rules = effective_alert_rules(e);
@@ -134,6 +139,14 @@ void check_run_budget(ReadContext& ctx, const Experiment& e) {
               fmt::format("one request can make {} dependency calls (each step's retry attempts, "
                           "plus the degradation services); the limit is {}",
                           cost.calls_per_request, kMaxCallsPerRequest));
+  }
+  if (cost.dependency_calls > kMaxDependencyCalls) {
+    ctx.error("/endpoints",
+              fmt::format("the requests would make about {} dependency calls (about {} requests, "
+                          "{} calls each on average, retries counted in full); the limit is {} "
+                          "a run: lower the load, shorten duration_s or make fewer calls",
+                          approx(cost.dependency_calls), approx(cost.requests),
+                          cost.dependency_calls / cost.requests, approx(kMaxDependencyCalls)));
   }
   if (cost.record_bytes > kMaxRecordBytes) {
     const bool windows = cost.window_ring_bytes > cost.record_bytes / 2;

@@ -24,6 +24,9 @@ struct RunEstimate {
   // degradation services), and the endpoint that makes them.
   std::size_t calls_per_request = 0;
   std::size_t busiest_endpoint = 0;
+  // Dependency calls in the run: requests x the calls of a request, averaged over the
+  // endpoints by weight (retries counted in full).
+  double dependency_calls = 0;
   // Bytes of per-second records at the end of the run: a timeline row, one state per breaker
   // and a P95/P99 pair per latency window each second, plus each latency window's ring of
   // per-second histograms (the ring in full, the counters of the seconds it spans).

@@ -368,6 +368,24 @@ TEST(RunBudgetTest, DependencyCallsOfOneRequest) {
                          "one request can make 10001 dependency calls"));
 }
 
+TEST(RunBudgetTest, DependencyCallsOfARun) {
+  // 1e9 requests making 10 calls each is the limit; the mean is weighted by endpoint, so an
+  // endpoint of weight 0 adds nothing.
+  json doc = open_model(1000, 1'000'000);
+  doc["endpoints"][0]["steps"] = json::array();
+  for (int i = 0; i < 10; ++i) doc["endpoints"][0]["steps"].push_back({{"call", "db"}});
+  json storm = json::array();
+  for (int i = 0; i < 100; ++i) storm.push_back({{"call", "db"}, {"retry", {{"max_attempts", 100}}}});
+  doc["endpoints"].push_back({{"name", "rare"}, {"weight", 0}, {"steps", storm}});
+  const LoadResult fits = load(doc);
+  ASSERT_TRUE(accepted(fits));
+  EXPECT_DOUBLE_EQ(estimate_run(*fits.experiment).dependency_calls, 1e10);
+  doc["endpoints"][0]["steps"][9]["retry"] = {{"max_attempts", 2}};
+  EXPECT_TRUE(refused_at(load(doc), "/endpoints",
+                         "the requests would make about 1.1e10 dependency calls (about 1e9 "
+                         "requests, 11 calls each on average, retries counted in full)"));
+}
+
 TEST(RunBudgetTest, PerSecondRecordsOfBreakers) {
   // One state byte per breaker per second: 10,000 breakers for 30 days is 24 GiB.
   json doc = minimal();
