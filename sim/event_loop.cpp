@@ -39,7 +39,7 @@ namespace faultline::sim {
 namespace {
 
 constexpr std::size_t kCompactMin = 1024;
-constexpr int kFirstBlockBits = 8;  // 256 callbacks (16 KB) in each of the first two blocks
+constexpr int kBlockBits = 8;  // 256 callbacks (14 KB) a block
 constexpr std::size_t kArity = 4;
 constexpr std::uint32_t kLaneAfterHits = 4;  // a delay seen this often gets a lane
 constexpr std::size_t kMaxLanes = 256;       // each lane costs at most one heap entry
@@ -59,20 +59,20 @@ EventLoop::EventLoop()
 EventLoop::~EventLoop() = default;
 
 Scheduler::Callback& EventLoop::callback(std::uint32_t slot) {
-  // Block 0 holds slots [0, 256); block j >= 1 holds [2^(7+j), 2^(8+j)).
-  const int width = static_cast<int>(std::bit_width(slot));
-  if (width <= kFirstBlockBits) return blocks_[0][slot];
-  return blocks_[width - kFirstBlockBits][slot - (std::uint32_t{1} << (width - 1))];
+  return blocks_[slot >> kBlockBits][slot & ((std::uint32_t{1} << kBlockBits) - 1)];
 }
 
 std::uint32_t EventLoop::acquire_slot() {
   if (free_.empty()) {
-    // Grow by one block, doubling the pool; reserving free_ for every slot keeps
-    // release_slot() from allocating (it may run in a destructor-like path after a callback).
+    // Double the pool, in blocks of a fixed size (a shift and a mask find a callback);
+    // reserving free_ for every slot keeps release_slot() from allocating (it may run in a
+    // destructor-like path after a callback).
     const std::size_t size = slots_.size();
-    const std::size_t add = size == 0 ? std::size_t{1} << kFirstBlockBits : size;
+    const std::size_t add = size == 0 ? std::size_t{1} << kBlockBits : size;
     assert(size + add <= std::numeric_limits<std::uint32_t>::max());
-    blocks_.push_back(std::make_unique<Callback[]>(add));
+    for (std::size_t b = 0; b < add >> kBlockBits; ++b) {
+      blocks_.push_back(std::make_unique<Callback[]>(std::size_t{1} << kBlockBits));
+    }
     slots_.resize(size + add, SlotState{0, 0});
     free_.reserve(size + add);
     for (std::size_t s = size + add; s > size; --s)

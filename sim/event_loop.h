@@ -136,8 +136,8 @@ class EventLoop final : public Scheduler {
   // once after a cancel.
   std::vector<SlotState> slots_;
   std::vector<std::uint32_t> free_;  // free slots, most recently freed last (still in cache)
-  // Callbacks in blocks of 256, 256, 512, 1024...: growing never moves a callback, so one
-  // can run in place while it schedules more events.
+  // Callbacks in blocks of 256: growing never moves a callback, so one can run in place while
+  // it schedules more events.
   std::vector<std::unique_ptr<Callback[]>> blocks_;
 };
 
