@@ -39,6 +39,9 @@ ApiModel::ApiModel(EventLoop& loop, Metrics& metrics, ApiSpec spec, std::vector<
       runner_(std::make_unique<StepRunner>(loop, metrics, std::move(dependencies), seed)) {
   requests_.reserve(1024);
   idle_degradations_.resize(endpoints_.size());
+  if (spec_.overhead.kind() == Distribution::Kind::kConstant) {
+    constant_overhead_ = spec_.overhead.sample(overhead_rng_);
+  }
 }
 
 ApiModel::~ApiModel() {
@@ -129,7 +132,8 @@ void ApiModel::start(std::uint32_t index) {
   ++busy_;
   r.holds_worker = true;
   r.phase = Request::Phase::kOverhead;
-  Duration overhead = spec_.overhead.sample(overhead_rng_);
+  Duration overhead =
+      constant_overhead_.count() >= 0 ? constant_overhead_ : spec_.overhead.sample(overhead_rng_);
   if (r.overhead_scale != 1.0) {
     overhead = Duration(static_cast<std::int64_t>(static_cast<double>(overhead.count()) * r.overhead_scale));
   }

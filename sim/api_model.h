@@ -88,6 +88,8 @@ class ApiModel final : public RequestSink {
   std::vector<EndpointSpec> endpoints_;
   std::vector<Dependency*> dependencies_;
   Rng overhead_rng_;
+  // A constant overhead's draw, taken once (a constant consumes no random draw), or -1.
+  Duration constant_overhead_{-1};
   ApiFaultHook* fault_hook_ = nullptr;
   int workers_;
   int busy_ = 0;

@@ -6,6 +6,17 @@
 
 namespace faultline::sim {
 
+namespace {
+
+// std::llround for x in [0, 2^63), without the libm call: the truncation and the fraction
+// are exact, so halves round away from zero exactly as llround does.
+std::int64_t round_half_away(double x) {
+  const auto whole = static_cast<std::int64_t>(x);
+  return whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0);
+}
+
+}  // namespace
+
 LoadGenerator::LoadGenerator(EventLoop& loop, LoadSpec spec, std::uint64_t seed, RequestSink& sink)
     : loop_(loop),
       spec_(std::move(spec)),
@@ -131,7 +142,7 @@ void LoadGenerator::schedule_next_arrival() {
     gap = Duration(static_cast<std::int64_t>(std::llround(1e9 / rate)));
   } else {
     const double u = arrivals_rng_.next_double_open();
-    gap = Duration(static_cast<std::int64_t>(std::llround(-std::log(u) * 1e9 / max_rate_)));
+    gap = Duration(round_half_away(-std::log(u) * 1e9 / max_rate_));
   }
   if (loop_.now() + gap >= spec_.until) return;
   loop_.schedule_after(gap, [this] { arrival(); });

@@ -56,7 +56,11 @@ void Metrics::on_request_done(Instant issued, Instant now, int status, bool succ
   }
   if (degraded) ++totals_.degraded;
   if (is_server_error(status)) ++totals_.server_errors;
-  ++totals_.by_status[status];
+  if (last_status_count_ == nullptr || status != last_status_) {
+    last_status_ = status;
+    last_status_count_ = &totals_.by_status[status];
+  }
+  ++*last_status_count_;
   latency_.record(latency);
 }
 

@@ -113,7 +113,10 @@ class Metrics {
     std::map<int, std::uint64_t> by_status;
   };
   const Totals& totals() const { return totals_; }
-  Totals& mutable_totals() { return totals_; }
+  Totals& mutable_totals() {
+    last_status_count_ = nullptr;  // the caller may reshape by_status
+    return totals_;
+  }
   const LatencyHistogram& latency() const { return latency_; }
   const std::vector<TimelineRow>& timeline() const { return timeline_; }
   // Breaker state at the end of second s (row s) for breaker b.
@@ -161,6 +164,10 @@ class Metrics {
   std::vector<FaultMetrics> faults_;
   CoalescingMetrics coalescing_;
   std::uint64_t in_flight_ = 0;
+  // The by_status counter of the last status counted: nearly every answer has the same status
+  // as the one before, and a map node never moves, so the hot path skips the map lookup.
+  int last_status_ = 0;
+  std::uint64_t* last_status_count_ = nullptr;
 };
 
 }  // namespace faultline::sim
