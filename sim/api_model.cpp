@@ -14,6 +14,9 @@ struct ApiModel::Request {
   TimerId deadline = kNoTimer;
   TimerId work_timer = kNoTimer;  // overhead or an API-fault delay
   OpId op = kNoOp;                // the running step call
+  CallId call = 0;                // a plain step's dependency call, while call_live
+  Instant call_start{};
+  bool call_live = false;
   std::uint32_t generation = 1;
   std::uint32_t endpoint = 0;
   std::uint32_t step = 0;
@@ -75,6 +78,7 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
   r.endpoint = endpoint;
   r.step = 0;
   r.op = kNoOp;
+  r.call_live = false;
   r.error_status = 0;
   r.overhead_scale = 1.0;
   r.holds_worker = false;
@@ -157,10 +161,37 @@ void ApiModel::run_step(std::uint32_t index) {
   }
   r.phase = Request::Phase::kStep;
   const StepSpec& step = ep.steps[r.step];
+  if (is_plain(step)) {
+    // What StepRunner does for a step with no resilience component, in the same order (the
+    // call's metrics, then the dependency), without an operation of its own: no event differs.
+    metrics_.on_dependency_call(step.dependency);
+    r.call_start = loop_.now();
+    r.call_live = true;
+    r.call = dependencies_[step.dependency]->call([this, index, gen = r.generation](CallStatus s) {
+      if (requests_[index].generation == gen) plain_step_done(index, s);
+    });
+    return;
+  }
   const std::uint64_t key = step.coalesce == CoalesceScope::kUser ? r.user : 0;
   r.op = runner_->run(step, key, [this, index, gen = r.generation](CallStatus s) {
     if (requests_[index].generation == gen) step_done(index, s);
   });
+}
+
+// A step without rate limiter, coalescer, bulkhead, breaker, timeout, retries or budget.
+bool ApiModel::is_plain(const StepSpec& step) {
+  return step.rate_limiter == nullptr &&
+         (step.coalescer == nullptr || step.coalesce == CoalesceScope::kNone) &&
+         step.bulkhead == nullptr && step.breaker_ptr == nullptr && step.timeout.count() <= 0 &&
+         step.budget == nullptr && !(step.max_attempts > 1 && step.retry.has_value());
+}
+
+void ApiModel::plain_step_done(std::uint32_t index, CallStatus status) {
+  Request& r = requests_[index];
+  r.call_live = false;
+  const StepSpec& step = endpoints_[r.endpoint].steps[r.step];
+  metrics_.on_dependency_answer(step.dependency, loop_.now() - r.call_start, status == CallStatus::kOk);
+  step_done(index, status);
 }
 
 void ApiModel::step_done(std::uint32_t index, CallStatus status) {
@@ -254,6 +285,10 @@ void ApiModel::finish(std::uint32_t index, int status, bool success) {
   if (r.deadline != kNoTimer) loop_.cancel(r.deadline);
   if (r.work_timer != kNoTimer) loop_.cancel(r.work_timer);
   if (r.op != kNoOp) runner_->cancel(r.op);
+  if (r.call_live) {
+    dependencies_[endpoints_[r.endpoint].steps[r.step].dependency]->abandon(r.call);
+    r.call_live = false;
+  }
   if (r.degradation != nullptr) {
     r.degradation->cancel();
     end_degradation(index);

@@ -74,6 +74,8 @@ class ApiModel final : public RequestSink {
   void admit(std::uint32_t index);
   void start(std::uint32_t index);
   void run_step(std::uint32_t index);
+  static bool is_plain(const StepSpec& step);
+  void plain_step_done(std::uint32_t index, CallStatus status);
   void step_done(std::uint32_t index, CallStatus status);
   void run_degradation(std::uint32_t index);
   void degradation_done(std::uint32_t index, const resilience::DegradationResult& result);
