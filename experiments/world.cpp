@@ -244,6 +244,8 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
         StepConfig as_step;
         as_step.call = sc.call;
         as_step.breaker = sc.breaker;
+        // The service's timeout also bounds its call, so a breaker on it counts the timeout.
+        as_step.timeout = sc.timeout;
         d.calls.push_back(make_step(as_step));
       }
       ep.degradation = std::move(d);
