@@ -58,32 +58,34 @@ EventLoop::EventLoop()
       delay_hits_(std::size_t{1} << kDelayHitsBits) {}
 EventLoop::~EventLoop() = default;
 
-Scheduler::Callback& EventLoop::callback(std::uint32_t slot) {
+[[gnu::always_inline]] inline Scheduler::Callback& EventLoop::callback(std::uint32_t slot) {
   return blocks_[slot >> kBlockBits][slot & ((std::uint32_t{1} << kBlockBits) - 1)];
 }
 
-std::uint32_t EventLoop::acquire_slot() {
-  if (free_.empty()) {
-    // Double the pool, in blocks of a fixed size (a shift and a mask find a callback);
-    // reserving free_ for every slot keeps release_slot() from allocating (it may run in a
-    // destructor-like path after a callback).
-    const std::size_t size = slots_.size();
-    const std::size_t add = size == 0 ? std::size_t{1} << kBlockBits : size;
-    assert(size + add <= std::numeric_limits<std::uint32_t>::max());
-    for (std::size_t b = 0; b < add >> kBlockBits; ++b) {
-      blocks_.push_back(std::make_unique<Callback[]>(std::size_t{1} << kBlockBits));
-    }
-    slots_.resize(size + add, SlotState{0, 0});
-    free_.reserve(size + add);
-    for (std::size_t s = size + add; s > size; --s)
-      free_.push_back(static_cast<std::uint32_t>(s - 1));
+// Doubles the pool, in blocks of a fixed size (a shift and a mask find a callback); reserving
+// free_ for every slot keeps release_slot() from allocating (it may run in a destructor-like
+// path after a callback).
+[[gnu::noinline]] void EventLoop::grow_slots() {
+  const std::size_t size = slots_.size();
+  const std::size_t add = size == 0 ? std::size_t{1} << kBlockBits : size;
+  assert(size + add <= std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t b = 0; b < add >> kBlockBits; ++b) {
+    blocks_.push_back(std::make_unique<Callback[]>(std::size_t{1} << kBlockBits));
   }
+  slots_.resize(size + add, SlotState{0, 0});
+  free_.reserve(size + add);
+  for (std::size_t s = size + add; s > size; --s)
+    free_.push_back(static_cast<std::uint32_t>(s - 1));
+}
+
+[[gnu::always_inline]] inline std::uint32_t EventLoop::acquire_slot() {
+  if (free_.empty()) grow_slots();
   const std::uint32_t slot = free_.back();
   free_.pop_back();
   return slot;
 }
 
-void EventLoop::release_slot(std::uint32_t slot) {
+[[gnu::always_inline]] inline void EventLoop::release_slot(std::uint32_t slot) {
   callback(slot).reset();
   free_.push_back(slot);
 }
@@ -296,7 +298,7 @@ void EventLoop::run() {
 
 void EventLoop::stop() { stopped_ = true; }
 
-void EventLoop::heap_push(const Entry& e) {
+[[gnu::always_inline]] inline void EventLoop::heap_push(const Entry& e) {
   heap_.push_back(e);
   std::size_t i = heap_.size() - 1;
   while (i > 0) {

@@ -111,6 +111,7 @@ class EventLoop final : public Scheduler {
   void compact_lane(Lane& lane);
   void pop_root(Entry top);
   std::uint32_t acquire_slot();
+  void grow_slots();
   void release_slot(std::uint32_t slot);
   Callback& callback(std::uint32_t slot);
   void heap_push(const Entry& e);
