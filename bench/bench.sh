@@ -29,16 +29,17 @@ trap 'rm -rf "$TMP"' EXIT
 # json FILE EXPR: prints a value of a JSON file (EXPR in Python, the document is `d`).
 json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # timed OUT CMD...: runs CMD with stdout to OUT; sets WALL (s, from the clock: /usr/bin/time's
-# %e has 10 ms steps) and RSS (peak resident KiB, from /usr/bin/time).
+# %e has 10 ms steps), CPU (user + system s) and RSS (peak resident KiB, from /usr/bin/time).
 # Exit status 1 (a check failed, or no sweep point met its constraints) still is a whole run.
 timed() {
   local out=$1 rc=0 start end; shift
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$TMP/time" "$@" >"$out" 2>"$TMP/stderr" || rc=$?
+  /usr/bin/time -f "%M %U %S" -o "$TMP/time" "$@" >"$out" 2>"$TMP/stderr" || rc=$?
   end=$(date +%s%N)
   if [ $rc -gt 1 ]; then cat "$TMP/stderr" >&2; return 1; fi
   WALL=$("$PY" -c "print(($end - $start) / 1e9)")
-  RSS=$(tail -n 1 "$TMP/time")
+  read -r RSS user sys < <(tail -n 1 "$TMP/time")
+  CPU=$("$PY" -c "print($user + $sys)")
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 kv() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2"; }  # kv KEY FILE: a key=value field
@@ -79,8 +80,8 @@ a = c * rho; term, tot = 1.0, 0.0
 for k in range(c): tot += term; term *= a / (k + 1)
 print(s + term / ((1 - rho) * tot + term) * s / (c * (1 - rho)))")
   printf 'M/M/%s, rho 0.8, mean service %s ms: theory mean response %.3f ms\n' "$servers" "$service" "$theory"
-  printf '%-10s %10s %9s %12s %10s %9s %10s %8s\n' tool customers "wall s" customers/s "vs fl" "RSS MiB" "mean ms" "vs th."
-  fl_per=""
+  printf '%-10s %10s %8s %12s %8s %7s %8s %9s %8s %8s\n' tool customers "wall s" customers/s "vs fl" "cpu s" "cpu/fl" "RSS MiB" "mean ms" "vs th."
+  fl_per=0; fl_cpu_per=0
   for tool in faultline minimal simgrid simpy; do
     # The check run: the mean response must match theory before anything is timed (a looser
     # bound for SimPy, whose shorter run has a wider confidence interval at rho 0.8).
@@ -91,18 +92,20 @@ print(s + term / ((1 - rho) * tot + term) * s / (c * (1 - rho)))")
       printf '%-10s mean response %s ms is %+.2f%% off theory (limit %s%%): not timed\n' $tool "$MEAN" "$dev" $tol
       continue
     fi
-    walls=(); rsss=()
+    walls=(); rsss=(); cpus=()
     for _ in $(seq "$RUNS"); do
       run_$tool "$servers" "$service" "$TMP/out"
-      walls+=("$WALL"); rsss+=("$RSS")
+      walls+=("$WALL"); rsss+=("$RSS"); cpus+=("$CPU")
     done
-    wall=$(median "${walls[@]}"); rss=$(median "${rsss[@]}")
-    per=$("$PY" -c "print($wall / $CUST)")
-    [ $tool = faultline ] && fl_per=$per
+    wall=$(median "${walls[@]}"); rss=$(median "${rsss[@]}"); cpu=$(median "${cpus[@]}")
+    per=$("$PY" -c "print($wall / $CUST)"); cpu_per=$("$PY" -c "print($cpu / $CUST)")
+    [ $tool = faultline ] && fl_per=$per && fl_cpu_per=$cpu_per
     "$PY" -c "
-wall, cust, rss, mean, dev, per, fl = $wall, $CUST, $rss, $MEAN, $dev, $per, ${fl_per:-0}
-ratio = '%.2fx' % (per / fl) if fl else '-'
-print('%-10s %10d %9.2f %12.0f %10s %9.1f %10.3f %+7.2f%%' % ('$tool', cust, wall, cust / wall, ratio, rss / 1024, mean, dev))"
+wall, cpu, cust, rss, mean, dev = $wall, $cpu, $CUST, $rss, $MEAN, $dev
+per, fl, cpu_per, fl_cpu = $per, $fl_per, $cpu_per, $fl_cpu_per
+print('%-10s %10d %8.2f %12.0f %7.2fx %7.2f %7.2fx %9.1f %8.3f %+7.2f%%' % (
+    '$tool', cust, wall, cust / wall, per / fl if fl else 0, cpu, cpu_per / fl_cpu if fl_cpu else 0,
+    rss / 1024, mean, dev))"
   done
   echo
 done
