@@ -1,5 +1,7 @@
 #include "faults/faulty_api.h"
 
+#include "faults/capacity_schedule.h"
+
 #include <algorithm>
 #include <limits>
 #include <utility>
@@ -15,22 +17,10 @@ FaultyApi::FaultyApi(sim::EventLoop& loop, sim::ApiModel& api, std::vector<Fault
 void FaultyApi::arm() {
   api_.set_fault_hook(this);
   base_workers_ = api_.workers();
-  for (const Fault& f : faults_) {
-    if (f.kind != FaultKind::kCapacity) continue;
-    loop_.schedule_at(std::max(f.start, loop_.now()), [this] { update_capacity(); });
-    if (f.end.count() < std::numeric_limits<std::int64_t>::max()) {
-      loop_.schedule_at(f.end, [this] { update_capacity(); });
-    }
-  }
+  schedule_capacity_edges(loop_, faults_, [this] { update_capacity(); });
 }
 
-void FaultyApi::update_capacity() {
-  int workers = base_workers_;
-  for (const Fault& f : faults_) {
-    if (f.kind == FaultKind::kCapacity && f.active(loop_.now())) workers = std::min(workers, f.concurrency);
-  }
-  api_.set_workers(workers);
-}
+void FaultyApi::update_capacity() { api_.set_workers(capacity_at(faults_, loop_.now(), base_workers_)); }
 
 sim::ApiFaultEffect FaultyApi::on_request() {
   sim::ApiFaultEffect effect;

@@ -1,5 +1,7 @@
 #include "faults/faulty_dependency.h"
 
+#include "faults/capacity_schedule.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -11,21 +13,11 @@ FaultyDependency::FaultyDependency(sim::EventLoop& loop, sim::Dependency& inner,
 
 void FaultyDependency::arm() {
   base_concurrency_ = inner_.concurrency();
-  for (const Fault& f : faults_) {
-    if (f.kind != FaultKind::kCapacity) continue;
-    loop_.schedule_at(std::max(f.start, loop_.now()), [this] { update_capacity(); });
-    if (f.end.count() < std::numeric_limits<std::int64_t>::max()) {
-      loop_.schedule_at(f.end, [this] { update_capacity(); });
-    }
-  }
+  schedule_capacity_edges(loop_, faults_, [this] { update_capacity(); });
 }
 
 void FaultyDependency::update_capacity() {
-  int capacity = base_concurrency_;
-  for (const Fault& f : faults_) {
-    if (f.kind == FaultKind::kCapacity && f.active(loop_.now())) capacity = std::min(capacity, f.concurrency);
-  }
-  inner_.set_concurrency(capacity);
+  inner_.set_concurrency(capacity_at(faults_, loop_.now(), base_concurrency_));
 }
 
 std::uint32_t FaultyDependency::acquire() {
