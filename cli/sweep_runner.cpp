@@ -178,12 +178,12 @@ std::vector<std::optional<RunResult>> collect_results(const SweepPlan& plan,
 RunnerStats run_sweep(const SweepPlan& plan, const std::vector<RunRef>& runs,
                       const RunnerOptions& options, const ProgressFn& progress) {
   RunnerStats stats;
-  std::vector<RunRef> todo;
+  std::vector<RunRef> to_run;
   for (const RunRef& run : runs) {
     if (load_run_result(options.points_dir, plan, run)) {
       ++stats.reused;
     } else {
-      todo.push_back(run);
+      to_run.push_back(run);
     }
   }
 
@@ -193,9 +193,9 @@ RunnerStats run_sweep(const SweepPlan& plan, const std::vector<RunRef>& runs,
   std::atomic<std::size_t> ran{0};
   // No more threads than runs left: a resumed sweep with a few runs to go starts a few threads.
   const std::size_t threads =
-      std::clamp<std::size_t>(todo.size(), 1, static_cast<std::size_t>(std::max(1, options.jobs)));
+      std::clamp<std::size_t>(to_run.size(), 1, static_cast<std::size_t>(std::max(1, options.jobs)));
   boost::asio::thread_pool pool(threads);
-  for (const RunRef& ref : todo) {
+  for (const RunRef& ref : to_run) {
     boost::asio::post(pool, [&, ref] {
       std::string error;
       if (interrupted() == 0) {
@@ -223,7 +223,7 @@ RunnerStats run_sweep(const SweepPlan& plan, const std::vector<RunRef>& runs,
   }
   {
     std::unique_lock lock(mutex);
-    while (finished < todo.size()) {
+    while (finished < to_run.size()) {
       changed.wait_for(lock, std::chrono::milliseconds(100));
       const std::size_t done = stats.reused + finished;
       lock.unlock();
@@ -234,7 +234,7 @@ RunnerStats run_sweep(const SweepPlan& plan, const std::vector<RunRef>& runs,
   pool.join();
   stats.ran = ran.load();
   stats.interrupted = interrupted() != 0;
-  if (progress) progress(stats.reused + todo.size(), stats.ran);
+  if (progress) progress(stats.reused + to_run.size(), stats.ran);
   return stats;
 }
 
