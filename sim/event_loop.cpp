@@ -62,9 +62,9 @@ EventLoop::~EventLoop() = default;
   return blocks_[slot >> kBlockBits][slot & ((std::uint32_t{1} << kBlockBits) - 1)];
 }
 
-// Doubles the pool, in blocks of a fixed size (a shift and a mask find a callback); reserving
-// free_ for every slot keeps release_slot() from allocating (it may run in a destructor-like
-// path after a callback).
+// Doubles the pool, in blocks of a fixed size (a shift and a mask find a callback). free_ has
+// room for every slot, so release_slot() never allocates (it may run in a destructor-like path
+// after a callback).
 [[gnu::noinline]] void EventLoop::grow_slots() {
   const std::size_t size = slots_.size();
   const std::size_t add = size == 0 ? std::size_t{1} << kBlockBits : size;
@@ -73,21 +73,19 @@ EventLoop::~EventLoop() = default;
     blocks_.push_back(std::make_unique<Callback[]>(std::size_t{1} << kBlockBits));
   }
   slots_.resize(size + add, SlotState{0, 0});
-  free_.reserve(size + add);
+  free_.resize(size + add);
   for (std::size_t s = size + add; s > size; --s)
-    free_.push_back(static_cast<std::uint32_t>(s - 1));
+    free_[free_count_++] = static_cast<std::uint32_t>(s - 1);
 }
 
 [[gnu::always_inline]] inline std::uint32_t EventLoop::acquire_slot() {
-  if (free_.empty()) grow_slots();
-  const std::uint32_t slot = free_.back();
-  free_.pop_back();
-  return slot;
+  if (free_count_ == 0) grow_slots();
+  return free_[--free_count_];
 }
 
 [[gnu::always_inline]] inline void EventLoop::release_slot(std::uint32_t slot) {
   callback(slot).reset();
-  free_.push_back(slot);
+  free_[free_count_++] = slot;
 }
 
 // Returns k + 1 if `delay` has lane k (creating it once the delay recurs), else 0.
@@ -165,13 +163,15 @@ void EventLoop::lane_push(std::uint32_t lane, const Entry& e) {
   slots_[e.slot] = SlotState{e.seq, lane};
 }
 
-void EventLoop::ring_push(Lane& l, const Entry& e) {
-  if (l.size == l.ring.size()) {
-    std::vector<Entry> bigger(std::max(kFirstRing, 2 * l.ring.size()));
-    for (std::size_t i = 0; i < l.size; ++i) bigger[i] = l.ring[(l.head + i) & (l.ring.size() - 1)];
-    l.ring.swap(bigger);
-    l.head = 0;
-  }
+[[gnu::noinline]] void EventLoop::grow_ring(Lane& l) {
+  std::vector<Entry> bigger(std::max(kFirstRing, 2 * l.ring.size()));
+  for (std::size_t i = 0; i < l.size; ++i) bigger[i] = l.ring[(l.head + i) & (l.ring.size() - 1)];
+  l.ring.swap(bigger);
+  l.head = 0;
+}
+
+[[gnu::always_inline]] inline void EventLoop::ring_push(Lane& l, const Entry& e) {
+  if (l.size == l.ring.size()) grow_ring(l);
   l.ring[(l.head + l.size) & (l.ring.size() - 1)] = e;
   ++l.size;
 }
@@ -221,7 +221,7 @@ bool EventLoop::cancel(TimerId id) {
   --live_;
   if (lane == 0) {
     ++stale_;
-    if (stale_ > kCompactMin && 2 * stale_ > heap_.size()) compact();
+    if (stale_ > kCompactMin && 2 * stale_ > heap_size_) compact();
   } else {
     Lane& l = lane == kNowLane ? now_lane_ : lanes_[lane - 1];
     ++l.dead;
@@ -241,8 +241,8 @@ void EventLoop::pop_root(Entry top) {
 }
 
 bool EventLoop::run_next(Instant limit) {
-  while (!heap_.empty() && dead(heap_.front())) {
-    pop_root(heap_.front());
+  while (heap_size_ > 0 && dead(heap_[0])) {
+    pop_root(heap_[0]);
     --stale_;
   }
   Lane& z = now_lane_;
@@ -252,13 +252,13 @@ bool EventLoop::run_next(Instant limit) {
     --z.dead;
   }
   Entry next;
-  if (z.size > 0 && (heap_.empty() || before(z.ring[z.head], heap_.front()))) {
+  if (z.size > 0 && (heap_size_ == 0 || before(z.ring[z.head], heap_[0]))) {
     next = z.ring[z.head];
     if (next.time > limit.count()) return false;
     z.head = (z.head + 1) & (z.ring.size() - 1);
     --z.size;
-  } else if (!heap_.empty()) {
-    next = heap_.front();
+  } else if (heap_size_ > 0) {
+    next = heap_[0];
     if (next.time > limit.count()) return false;
     pop_root(next);
   } else {
@@ -299,8 +299,9 @@ void EventLoop::run() {
 void EventLoop::stop() { stopped_ = true; }
 
 [[gnu::always_inline]] inline void EventLoop::heap_push(const Entry& e) {
-  heap_.push_back(e);
-  std::size_t i = heap_.size() - 1;
+  // heap_ only grows (by doubling): a size of our own keeps push free of vector's checks.
+  if (heap_size_ == heap_.size()) heap_.resize(std::max<std::size_t>(64, 2 * heap_.size()));
+  std::size_t i = heap_size_++;
   while (i > 0) {
     const std::size_t parent = (i - 1) / kArity;
     if (!before(e, heap_[parent])) break;
@@ -311,14 +312,13 @@ void EventLoop::stop() { stopped_ = true; }
 }
 
 void EventLoop::heap_pop() {
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0, last);
+  const Entry last = heap_[--heap_size_];
+  if (heap_size_ > 0) sift_down(0, last);
 }
 
 // Moves the hole at `i` down to where `e` belongs, then fills it with `e`.
 void EventLoop::sift_down(std::size_t i, Entry e) {
-  const std::size_t n = heap_.size();
+  const std::size_t n = heap_size_;
   for (;;) {
     const std::size_t first = kArity * i + 1;
     if (first >= n) break;
@@ -344,15 +344,15 @@ void EventLoop::sift_down(std::size_t i, Entry e) {
 // so that every non-empty lane keeps exactly one entry in the heap. Allocates nothing.
 void EventLoop::compact() {
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < heap_.size(); ++i) {
+  for (std::size_t i = 0; i < heap_size_; ++i) {
     Entry e = heap_[i];
     if (dead(e) && (e.lane == 0 || !lane_take_live(lanes_[e.lane - 1], &e))) continue;
     heap_[kept++] = e;
   }
-  heap_.resize(kept);
+  heap_size_ = kept;
   stale_ = 0;
-  if (heap_.size() < 2) return;
-  for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) sift_down(i, heap_[i]);
+  if (heap_size_ < 2) return;
+  for (std::size_t i = (heap_size_ - 2) / kArity + 1; i-- > 0;) sift_down(i, heap_[i]);
 }
 
 }  // namespace faultline::sim

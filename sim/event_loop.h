@@ -107,6 +107,7 @@ class EventLoop final : public Scheduler {
   std::uint32_t add_lane(std::size_t table_index, std::int64_t delay);
   void lane_push(std::uint32_t lane, const Entry& e);
   void ring_push(Lane& lane, const Entry& e);
+  void grow_ring(Lane& lane);
   bool lane_take_live(Lane& lane, Entry* out);
   void compact_lane(Lane& lane);
   void pop_root(Entry top);
@@ -126,7 +127,8 @@ class EventLoop final : public Scheduler {
   std::size_t stale_ = 0;  // heap entries of cancelled events, not yet popped
   bool stopped_ = false;
 
-  std::vector<Entry> heap_;  // 4-ary min-heap on (time, seq)
+  std::vector<Entry> heap_;  // 4-ary min-heap on (time, seq) in [0, heap_size_)
+  std::size_t heap_size_ = 0;
   std::vector<Lane> lanes_;
   // Zero-delay events, which never enter the heap: all of them are due at now() (time cannot
   // pass them), so run_next() needs only compare the first one with the heap's root.
@@ -136,7 +138,9 @@ class EventLoop final : public Scheduler {
   // A heap entry is live iff slots_[entry.slot].seq == entry.seq, so a slot can be reused at
   // once after a cancel.
   std::vector<SlotState> slots_;
-  std::vector<std::uint32_t> free_;  // free slots, most recently freed last (still in cache)
+  // Free slots in [0, free_count_), most recently freed last (still in cache).
+  std::vector<std::uint32_t> free_;
+  std::size_t free_count_ = 0;
   // Callbacks in blocks of 256: growing never moves a callback, so one can run in place while
   // it schedules more events.
   std::vector<std::unique_ptr<Callback[]>> blocks_;
