@@ -24,12 +24,17 @@ inline constexpr double kMaxSeconds = 30.0 * 24 * 3600;     // any _s value: 30 
 inline constexpr double kMaxMillis = kMaxSeconds * 1000;    // any _ms value or draw
 inline constexpr std::int64_t kMaxUsers = 1'000'000;        // closed-model users
 inline constexpr double kMaxRps = 1'000'000;                // open-model rate
+// The smallest open-model rate (rps, or a stage's target_rps other than 0): the gap between
+// arrivals, up to 37 / rate seconds for Poisson arrivals, must fit in int64 nanoseconds.
+inline constexpr double kMinRps = 1e-6;
 inline constexpr std::int64_t kMaxConcurrency = 1'000'000;  // workers, concurrency, bulkheads
 inline constexpr std::int64_t kMaxQueue = 1'000'000'000;    // queue limits, cache sizes
 inline constexpr std::int64_t kMaxCount = 1'000'000'000;    // thresholds, call counts
 inline constexpr std::int64_t kMaxAttempts = 100;           // retry max_attempts
 inline constexpr double kMaxWeight = 1e9;                   // endpoint weight
-inline constexpr double kMaxFactor = 1e6;                   // slowdown factor
+// Slowdown factor, and the product of one target's slowdowns (they may overlap): the simulator
+// scales draws of up to 1e15 ns by it, which must stay inside int64 nanoseconds.
+inline constexpr double kMaxFactor = 1000;
 inline constexpr std::int64_t kMaxUserIds = 1'000'000'000;  // load.user_ids
 inline constexpr std::int64_t kMaxSweepSeeds = 10'000;
 inline constexpr std::size_t kMaxSweepValues = 1'000;  // values of one sweep parameter

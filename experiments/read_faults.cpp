@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <map>
 
 #include "experiments/distribution_reader.h"
 #include "experiments/sections.h"
@@ -124,6 +125,22 @@ void read_faults(const Fields& root, Experiment& e) {
       read_kind_parameters(f, on_api, c);
     }
     e.faults.push_back(std::move(c));
+  }
+  // Slowdowns of one target may overlap, and then their factors multiply: the product is held
+  // to the single factor's limit.
+  std::map<std::string, double> slowdown;
+  for (std::size_t i = 0; i < e.faults.size(); ++i) {
+    const FaultConfig& c = e.faults[i];
+    if (c.kind != FaultKind::kSlowdown || c.target.empty()) continue;
+    double& product = slowdown.try_emplace(c.target, 1.0).first->second;
+    const double before = product;
+    product *= c.factor;
+    if (before <= kMaxFactor && product > kMaxFactor) {
+      ctx.error(pointer_append(pointer_append(root.pointer("faults"), i), "factor"),
+                fmt::format("the slowdowns of {} multiply to {} with this one (they may overlap); "
+                            "the limit is {}",
+                            quote(c.target), product, kMaxFactor));
+    }
   }
 }
 

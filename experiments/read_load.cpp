@@ -39,8 +39,13 @@ bool read_stages(const Fields& f, bool closed, std::vector<StageConfig>& out) {
         stage.target = static_cast<double>(*t);
     } else {
       s.refuse("target_users", "to the closed model; open stages take target_rps");
-      if (auto t = s.number("target_rps", Range::at_least(0, kMaxRps), Need::kRequired))
+      if (auto t = s.number("target_rps", Range::at_least(0, kMaxRps), Need::kRequired)) {
         stage.target = *t;
+        if (*t > 0 && *t < kMinRps) {
+          ctx.error(s.pointer("target_rps"),
+                    fmt::format("must be 0 or at least {} (got {})", kMinRps, *t));
+        }
+      }
     }
     out.push_back(stage);
   }
@@ -93,7 +98,7 @@ void read_load(const Fields& root, bool duration_written, Experiment& e) {
   } else {
     f.refuse("users", "to the closed model; the open model takes rps");
     f.refuse("think_ms", "to the closed model");
-    rps = f.number("rps", Range::above(0, kMaxRps));
+    rps = f.number("rps", Range::at_least(kMinRps, kMaxRps));
     if (auto a = f.choice<Arrivals>("arrivals", Vocabulary::kArrivals, "arrival process"))
       l.arrivals = *a;
   }
