@@ -236,6 +236,41 @@ TEST(HostileInputTest, RpsOf1e9IsRefused) {
   EXPECT_TRUE(refused_at(load(doc), "/load/stages/0/target_rps", "must be at most 1000000"));
 }
 
+TEST(HostileInputTest, RatesTooSmallForNanosecondGapsAreRefused) {
+  // One request per 31,000 years: the gap between arrivals would not fit in int64 nanoseconds.
+  EXPECT_TRUE(refused_at(load(open_model(1e-12, 10)), "/load/rps", "must be >= 1e-06"));
+  json doc = open_model(1, 10);
+  doc["load"].erase("rps");
+  doc["load"]["arrivals"] = "uniform";
+  doc["load"]["stages"] = {{{"duration_s", 5}, {"target_rps", 1e-9}}, {{"duration_s", 5}, {"target_rps", 0}}};
+  EXPECT_TRUE(refused_at(load(doc), "/load/stages/0/target_rps", "must be 0 or at least 1e-06"));
+  // The smallest rate is accepted, and runs (its first arrival is weeks away).
+  doc["load"]["stages"][0]["target_rps"] = kMinRps;
+  const LoadResult smallest = load(doc);
+  ASSERT_TRUE(accepted(smallest));
+  runs_briefly(*smallest.experiment);
+  const LoadResult poisson = load(open_model(kMinRps, 10));
+  ASSERT_TRUE(accepted(poisson));
+  runs_briefly(*poisson.experiment);
+}
+
+TEST(HostileInputTest, SlowdownsAreHeldToAThousandfoldInAll) {
+  // A draw of up to 1e15 ns times the factors must stay inside int64 nanoseconds.
+  json doc = minimal();
+  doc["dependencies"]["db"]["latency_ms"] = kMaxMillis;
+  doc["faults"] = {{{"target", "db"}, {"kind", "slowdown"}, {"factor", 1e6}}};
+  EXPECT_TRUE(refused_at(load(doc), "/faults/0/factor", "must be at most 1000"));
+  doc["faults"] = {{{"target", "db"}, {"kind", "slowdown"}, {"factor", 100}},
+                   {{"target", "api"}, {"kind", "slowdown"}, {"factor", 1000}},
+                   {{"target", "db"}, {"kind", "slowdown"}, {"factor", 10}}};
+  const LoadResult thousand = load(doc);
+  ASSERT_TRUE(accepted(thousand));
+  runs_briefly(*thousand.experiment);
+  doc["faults"][2]["factor"] = 10.5;
+  EXPECT_TRUE(refused_at(load(doc), "/faults/2/factor",
+                         "the slowdowns of \"db\" multiply to 1050 with this one"));
+}
+
 TEST(HostileInputTest, CoalesceTtlOf1e18MillisecondsIsRefused) {
   json doc = minimal();
   doc["endpoints"][0]["steps"][0]["coalesce"] = {{"key", "user"}, {"ttl_ms", 1e18}};
