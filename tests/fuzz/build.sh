@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds tests/fuzz/loader_fuzzer: the project's libraries compiled by clang with libFuzzer's
-# coverage and ASan+UBSan (in their own build folder, so the normal GCC build is untouched),
-# then the target linked with -fsanitize=fuzzer.
+# Builds the fuzz targets of tests/fuzz/ (loader_fuzzer: experiment text and --set; data_file_fuzzer:
+# samples and Prometheus histogram files): the project's libraries compiled by clang with
+# libFuzzer's coverage and ASan+UBSan (in their own build folder, so the normal GCC build is
+# untouched), then each target linked with -fsanitize=fuzzer.
 #
-#   tests/fuzz/build.sh                 # -> build/fuzz/loader_fuzzer
+#   tests/fuzz/build.sh                 # -> build/fuzz/loader_fuzzer, build/fuzz/data_file_fuzzer
 #   FUZZ_BUILD_DIR=/tmp/f JOBS=1 tests/fuzz/build.sh
 #
 # Asserts stay on (no NDEBUG): a broken invariant is a finding too.
@@ -30,9 +31,11 @@ libs=(faultline_experiments faultline_faults faultline_sim faultline_resilience)
 lib_paths=()
 for l in "${libs[@]}"; do lib_paths+=("$out/lib$l.a"); done
 
-echo "linking $out/loader_fuzzer"
-"$cxx" -std=c++20 $common -fsanitize=fuzzer \
-  -DFAULTLINE_SOURCE_DIR="\"$root\"" -I "$root" \
-  "$root/tests/fuzz/loader_fuzzer.cpp" "${lib_paths[@]}" \
-  -lfmt -pthread -o "$out/loader_fuzzer"
-echo "built $out/loader_fuzzer"
+for target in loader_fuzzer data_file_fuzzer; do
+  echo "linking $out/$target"
+  "$cxx" -std=c++20 $common -fsanitize=fuzzer \
+    -DFAULTLINE_SOURCE_DIR="\"$root\"" -I "$root" \
+    "$root/tests/fuzz/$target.cpp" "${lib_paths[@]}" \
+    -lfmt -pthread -o "$out/$target"
+done
+echo "built $out/loader_fuzzer $out/data_file_fuzzer"
