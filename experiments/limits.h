@@ -49,5 +49,8 @@ inline constexpr std::size_t kMaxCallsPerRequest = 10'000;  // dependency calls 
 inline constexpr double kMaxDependencyCalls = 1e10;      // dependency calls in a run (estimated)
 inline constexpr double kMaxRecordBytes = 1024.0 * 1024 * 1024;  // per-second records: 1 GiB
 inline constexpr double kMaxAlertEvaluations = 1e9;      // rule x second (x breaker) steps
+// Closed-model stages: users added and removed over all stages, each change an event scheduled
+// when the run starts (a million users up and down once).
+inline constexpr double kMaxUserChanges = 2'000'000;
 
 }  // namespace faultline::experiments

@@ -64,6 +64,11 @@ RunEstimate estimate_run(const Experiment& e) {
     const double user_seconds = target_seconds(l, l.users, run_s);
     // An infinite mean (a Pareto with shape <= 1) leaves each user its first request.
     out.requests = (std::isfinite(think_s) && think_s > 0 ? user_seconds / think_s : 0) + l.users;
+    double from = 0;
+    for (const StageConfig& s : l.stages) {
+      out.user_changes += std::fabs(std::floor(s.target) - std::floor(from));
+      from = s.target;
+    }
   }
 
   double weighted_calls = 0;
@@ -133,6 +138,12 @@ void check_run_budget(ReadContext& ctx, const Experiment& e) {
     ctx.error("/load", fmt::format("the clients would send about {} requests ({}); the limit is "
                                    "{} a run: lower the load or shorten duration_s",
                                    approx(cost.requests), how, approx(kMaxRequests)));
+  }
+  if (cost.user_changes > kMaxUserChanges) {
+    ctx.error("/load/stages",
+              fmt::format("the stages add and remove {} users in all, each change an event "
+                          "scheduled when the run starts; the limit is {}",
+                          approx(cost.user_changes), approx(kMaxUserChanges)));
   }
   if (cost.calls_per_request > kMaxCallsPerRequest) {
     ctx.error(pointer_append("/endpoints", cost.busiest_endpoint),

@@ -34,6 +34,9 @@ struct RunEstimate {
   double window_ring_bytes = 0;  // the rings' part of record_bytes
   // Alert evaluation steps: rules x seconds, a breaker_open rule counting once per breaker.
   double alert_evaluations = 0;
+  // Closed model with stages: users added or removed over all stages (one event each, all
+  // scheduled when the run starts).
+  double user_changes = 0;
 };
 
 RunEstimate estimate_run(const Experiment& e);
