@@ -392,6 +392,21 @@ TEST(RunBudgetTest, ClosedModelUsersMustThink) {
   runs_briefly(*r.experiment);
 }
 
+TEST(RunBudgetTest, UserChangesOfClosedStages) {
+  // Each user added or removed by a ramp is an event scheduled when the run starts: a million
+  // users up and down once is the limit, once more up is refused.
+  json doc = minimal();
+  doc.erase("duration_s");
+  doc["load"] = {{"stages", {{{"duration_s", 60}, {"target_users", 1'000'000}},
+                             {{"duration_s", 60}, {"target_users", 0}}}}};
+  const LoadResult once = load(doc);
+  ASSERT_TRUE(accepted(once));
+  EXPECT_DOUBLE_EQ(estimate_run(*once.experiment).user_changes, 2e6);
+  doc["load"]["stages"].push_back({{"duration_s", 0.001}, {"target_users", 1}});
+  EXPECT_TRUE(refused_at(load(doc), "/load/stages",
+                         "the stages add and remove 2000001 users in all"));
+}
+
 TEST(RunBudgetTest, DependencyCallsOfOneRequest) {
   json doc = minimal();
   json steps = json::array();
