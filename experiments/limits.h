@@ -52,5 +52,8 @@ inline constexpr double kMaxAlertEvaluations = 1e9;      // rule x second (x bre
 // Closed-model stages: users added and removed over all stages, each change an event scheduled
 // when the run starts (a million users up and down once).
 inline constexpr double kMaxUserChanges = 2'000'000;
+// Requests in flight at once (closed: users; open: workers + queue_limit) x the calls one
+// request has in flight at once (its degradation services, else 1): about 250 bytes each.
+inline constexpr double kMaxInFlight = 4'000'000;
 
 }  // namespace faultline::experiments

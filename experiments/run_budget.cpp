@@ -78,7 +78,10 @@ RunEstimate estimate_run(const Experiment& e) {
     std::size_t calls = 0;
     for (const StepConfig& s : ep.steps)
       calls += s.retry ? static_cast<std::size_t>(std::max(1, s.retry->max_attempts)) : 1;
-    if (ep.degradation) calls += ep.degradation->services.size();
+    if (ep.degradation) {
+      calls += ep.degradation->services.size();
+      out.parallel_calls = std::max(out.parallel_calls, ep.degradation->services.size());
+    }
     if (calls > out.calls_per_request) {
       out.calls_per_request = calls;
       out.busiest_endpoint = i;
@@ -87,6 +90,10 @@ RunEstimate estimate_run(const Experiment& e) {
     weights += ep.weight;
   }
   if (weights > 0) out.dependency_calls = out.requests * (weighted_calls / weights);
+  out.in_flight = l.model == LoadModel::kClosed
+                      ? static_cast<double>(l.users)
+                      : std::min(out.requests, static_cast<double>(e.api.workers) +
+                                                   static_cast<double>(e.api.queue_limit));
 
   const double seconds = whole_seconds_of(e.duration);
   const std::vector<AlertRule> rules = effective_alert_rules(e);
@@ -158,6 +165,19 @@ void check_run_budget(ReadContext& ctx, const Experiment& e) {
                           "a run: lower the load, shorten duration_s or make fewer calls",
                           approx(cost.dependency_calls), approx(cost.requests),
                           cost.dependency_calls / cost.requests, approx(kMaxDependencyCalls)));
+  }
+  const double in_flight_calls = cost.in_flight * static_cast<double>(cost.parallel_calls);
+  if (in_flight_calls > kMaxInFlight) {
+    const std::string held =
+        closed ? fmt::format("{} users", l.users)
+               : fmt::format("workers + queue_limit = {}",
+                             approx(static_cast<double>(e.api.workers) +
+                                    static_cast<double>(e.api.queue_limit)));
+    ctx.error(closed ? "/load" : "/api",
+              fmt::format("up to {} requests in flight at once ({}), each with up to {} calls "
+                          "in flight: {} in all; the limit is {}",
+                          approx(cost.in_flight), held, cost.parallel_calls,
+                          approx(in_flight_calls), approx(kMaxInFlight)));
   }
   if (cost.record_bytes > kMaxRecordBytes) {
     const bool windows = cost.window_ring_bytes > cost.record_bytes / 2;

@@ -37,6 +37,11 @@ struct RunEstimate {
   // Closed model with stages: users added or removed over all stages (one event each, all
   // scheduled when the run starts).
   double user_changes = 0;
+  // Requests in flight at once at most (closed: the peak users; open: the API's workers and
+  // queue, or the requests if fewer), and the calls one request has in flight at once (its
+  // degradation services, which run side by side, else 1).
+  double in_flight = 0;
+  std::size_t parallel_calls = 1;
 };
 
 RunEstimate estimate_run(const Experiment& e);

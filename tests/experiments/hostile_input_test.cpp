@@ -407,6 +407,32 @@ TEST(RunBudgetTest, UserChangesOfClosedStages) {
                          "the stages add and remove 2000001 users in all"));
 }
 
+TEST(RunBudgetTest, RequestsAndCallsInFlight) {
+  // Open model: the API holds at most workers + queue_limit requests, and never more than the
+  // run sends (10 rps for a minute cannot have a billion in flight).
+  json doc = open_model(10, 60);
+  doc["api"] = {{"workers", 1'000'000}, {"queue_limit", 1'000'000'000}};
+  EXPECT_TRUE(accepted(load(doc)));
+  doc = open_model(100'000, 60);
+  doc["api"] = {{"workers", 1'000'000}, {"queue_limit", 3'000'000}};
+  EXPECT_TRUE(accepted(load(doc)));
+  doc["api"]["queue_limit"] = 1'000'000'000;
+  EXPECT_TRUE(refused_at(load(doc), "/api",
+                         "up to 6000000 requests in flight at once (workers + queue_limit = 1e9)"));
+  // Closed model: one request per user, each with its degradation services side by side.
+  doc = minimal();
+  doc["load"]["users"] = 1'000'000;
+  doc["endpoints"][0]["degradation"] = {{"services", json::array()}};
+  for (int i = 0; i < 4; ++i)
+    doc["endpoints"][0]["degradation"]["services"].push_back(
+        {{"name", fmt::format("s{}", i)}, {"call", "db"}});
+  EXPECT_TRUE(accepted(load(doc)));
+  doc["endpoints"][0]["degradation"]["services"].push_back({{"name", "s4"}, {"call", "db"}});
+  EXPECT_TRUE(refused_at(load(doc), "/load",
+                         "up to 1000000 requests in flight at once (1000000 users), each with up "
+                         "to 5 calls in flight: 5000000 in all; the limit is 4000000"));
+}
+
 TEST(RunBudgetTest, DependencyCallsOfOneRequest) {
   json doc = minimal();
   json steps = json::array();
