@@ -39,7 +39,6 @@ namespace faultline::sim {
 namespace {
 
 constexpr std::size_t kCompactMin = 1024;
-constexpr int kBlockBits = 8;  // 256 callbacks (14 KB) a block
 constexpr std::size_t kArity = 4;
 constexpr std::uint32_t kLaneAfterHits = 4;  // a delay seen this often gets a lane
 constexpr std::size_t kMaxLanes = 256;       // each lane costs at most one heap entry
@@ -58,10 +57,6 @@ EventLoop::EventLoop()
       delay_hits_(std::size_t{1} << kDelayHitsBits) {}
 EventLoop::~EventLoop() = default;
 
-[[gnu::always_inline]] inline Scheduler::Callback& EventLoop::callback(std::uint32_t slot) {
-  return blocks_[slot >> kBlockBits][slot & ((std::uint32_t{1} << kBlockBits) - 1)];
-}
-
 // Doubles the pool, in blocks of a fixed size (a shift and a mask find a callback). free_ has
 // room for every slot, so release_slot() never allocates (it may run in a destructor-like path
 // after a callback).
@@ -76,11 +71,6 @@ EventLoop::~EventLoop() = default;
   free_.resize(size + add);
   for (std::size_t s = size + add; s > size; --s)
     free_[free_count_++] = static_cast<std::uint32_t>(s - 1);
-}
-
-[[gnu::always_inline]] inline std::uint32_t EventLoop::acquire_slot() {
-  if (free_count_ == 0) grow_slots();
-  return free_[--free_count_];
 }
 
 [[gnu::always_inline]] inline void EventLoop::release_slot(std::uint32_t slot) {
@@ -118,12 +108,9 @@ EventLoop::~EventLoop() = default;
   return lane;
 }
 
-// Takes `cb` by reference so that the callback is moved once, into its slot.
-[[gnu::always_inline]] inline TimerId EventLoop::push_event(Instant t, std::uint32_t lane,
-                                                            Callback& cb) {
-  assert(cb && "scheduling an empty callback");
-  const std::uint32_t slot = acquire_slot();
-  callback(slot) = std::move(cb);
+// Files the event whose callback already sits in `slot`.
+[[gnu::always_inline]] inline TimerId EventLoop::push_slot(Instant t, std::uint32_t lane,
+                                                           std::uint32_t slot) {
   const std::uint64_t seq = ++next_seq_;
   const Entry e{t.count(), seq, slot, lane};
   if (lane == 0) {
@@ -139,6 +126,15 @@ EventLoop::~EventLoop() = default;
   return make_id(slot, seq);
 }
 
+// Takes `cb` by reference so that the callback is moved once, into its slot.
+[[gnu::always_inline]] inline TimerId EventLoop::push_event(Instant t, std::uint32_t lane,
+                                                            Callback& cb) {
+  assert(cb && "scheduling an empty callback");
+  const std::uint32_t slot = acquire_slot();
+  callback(slot) = std::move(cb);
+  return push_slot(t, lane, slot);
+}
+
 TimerId EventLoop::schedule_at(Instant t, Callback cb) {
   assert(t >= now_ && "scheduling in the past");
   return push_event(t < now_ ? now_ : t, 0, cb);
@@ -148,6 +144,13 @@ TimerId EventLoop::schedule_after(Duration d, Callback cb) {
   if (d <= Duration::zero()) return push_event(now_, kNowLane, cb);
   const Instant t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
   return push_event(t, lane_for(d.count()), cb);
+}
+
+TimerId EventLoop::schedule_slot_after(Duration d, std::uint32_t slot) {
+  assert(callback(slot) && "scheduling an empty callback");
+  if (d <= Duration::zero()) return push_slot(now_, kNowLane, slot);
+  const Instant t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
+  return push_slot(t, lane_for(d.count()), slot);
 }
 
 void EventLoop::lane_push(std::uint32_t lane, const Entry& e) {

@@ -11,6 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "resilience/clock.h"
@@ -35,6 +38,18 @@ class EventLoop final : public Scheduler {
   TimerId schedule_at(Instant t, Callback cb);
   // Runs `cb` `d` from now; a negative `d` counts as zero.
   TimerId schedule_after(Duration d, Callback cb) override;
+  // The same for a callable that is not yet a Callback: it is built in its slot, which saves
+  // moving it there (what the models call, through an EventLoop&).
+  template <typename F,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback> &&
+                                        std::is_nothrow_constructible_v<std::decay_t<F>, F&&>>>
+  TimerId schedule_after(Duration d, F&& f) {
+    const std::uint32_t slot = acquire_slot();
+    Callback* cb = &callback(slot);
+    cb->~Callback();  // a free slot's callback is empty
+    ::new (static_cast<void*>(cb)) Callback(std::forward<F>(f));
+    return schedule_slot_after(d, slot);
+  }
   // Prevents a pending event from running, in O(1). Returns false if it already ran (or is
   // running), was cancelled, or `id` is unknown; a stale id never cancels a newer event.
   bool cancel(TimerId id) override;
@@ -103,6 +118,8 @@ class EventLoop final : public Scheduler {
   // Runs the next live event due at or before `limit`; false if there is none.
   bool run_next(Instant limit);
   TimerId push_event(Instant t, std::uint32_t lane, Callback& cb);
+  TimerId push_slot(Instant t, std::uint32_t lane, std::uint32_t slot);
+  TimerId schedule_slot_after(Duration d, std::uint32_t slot);
   std::uint32_t lane_for(std::int64_t delay);
   std::uint32_t add_lane(std::size_t table_index, std::int64_t delay);
   void lane_push(std::uint32_t lane, const Entry& e);
@@ -111,10 +128,16 @@ class EventLoop final : public Scheduler {
   bool lane_take_live(Lane& lane, Entry* out);
   void compact_lane(Lane& lane);
   void pop_root(Entry top);
-  std::uint32_t acquire_slot();
+  std::uint32_t acquire_slot() {
+    if (free_count_ == 0) grow_slots();
+    return free_[--free_count_];
+  }
   void grow_slots();
   void release_slot(std::uint32_t slot);
-  Callback& callback(std::uint32_t slot);
+  Callback& callback(std::uint32_t slot) {
+    return blocks_[slot >> kBlockBits][slot & ((std::uint32_t{1} << kBlockBits) - 1)];
+  }
+  static constexpr int kBlockBits = 8;  // 256 callbacks (14 KB) a block
   void heap_push(const Entry& e);
   void heap_pop();
   void sift_down(std::size_t i, Entry e);

@@ -44,6 +44,38 @@ Duration BasicLatencyHistogram<kBits>::quantile(double q) const {
 }
 
 template <int kBits>
+void BasicLatencyHistogram<kBits>::quantiles(const double* qs, std::size_t n, Duration* out) const {
+  // quantile()'s rule for each q; ranks grow with q, so the walk resumes where the last stopped.
+  std::uint64_t before = 0;  // values in the buckets below b
+  int b = lo_;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (count_ == 0) {
+      out[i] = Duration::zero();
+      continue;
+    }
+    assert(qs[i] >= 0 && qs[i] <= 1 && (i == 0 || qs[i] >= qs[i - 1]));
+    const double wanted = std::ceil(qs[i] * static_cast<double>(count_));
+    const std::uint64_t rank = wanted <= 1 ? 1 : std::min(count_, static_cast<std::uint64_t>(wanted));
+    if (rank == 1) {
+      out[i] = min();
+      continue;
+    }
+    if (rank == count_) {
+      out[i] = max();
+      continue;
+    }
+    while (b <= hi_ && before + counts_[b] < rank) before += counts_[b++];
+    if (b > hi_) {
+      out[i] = max();
+      continue;
+    }
+    const std::int64_t low = bucket_low(b);
+    const std::int64_t mid = low + (bucket_high(b) - low) / 2;
+    out[i] = Duration(std::clamp(mid, min_, max_));
+  }
+}
+
+template <int kBits>
 void BasicLatencyHistogram<kBits>::merge(const BasicLatencyHistogram& other) {
   if (other.count_ == 0) return;
   if (counts_.empty()) counts_.resize(kBucketCount);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -57,6 +58,8 @@ class BasicLatencyHistogram {
   // as its bucket's midpoint clamped to [min, max]: exact for q = 0, q = 1 and small values.
   // 0 when empty.
   Duration quantile(double q) const;
+  // quantile(qs[i]) into out[i] for n quantiles in ascending order, in one walk of the buckets.
+  void quantiles(const double* qs, std::size_t n, Duration* out) const;
 
   // Adds every value of `other`.
   void merge(const BasicLatencyHistogram& other);

@@ -76,9 +76,12 @@ void Metrics::close_second(std::uint32_t busy_workers, std::uint32_t queued,
   current_.queued = queued;
   current_.in_flight = static_cast<std::uint32_t>(in_flight_);
   if (second_latency_.count() > 0) {
-    current_.p50_ms = ms_of(second_latency_.quantile(0.50));
-    current_.p95_ms = ms_of(second_latency_.quantile(0.95));
-    current_.p99_ms = ms_of(second_latency_.quantile(0.99));
+    static constexpr double kSecondQuantiles[3] = {0.50, 0.95, 0.99};
+    Duration q[3];
+    second_latency_.quantiles(kSecondQuantiles, 3, q);
+    current_.p50_ms = ms_of(q[0]);
+    current_.p95_ms = ms_of(q[1]);
+    current_.p99_ms = ms_of(q[2]);
   }
   timeline_.push_back(current_);
   breaker_states_.insert(breaker_states_.end(), breaker_states.begin(), breaker_states.end());
@@ -87,8 +90,11 @@ void Metrics::close_second(std::uint32_t busy_workers, std::uint32_t queued,
     // becomes the new head and leaves the sum before it is reused.
     w.sum.merge(w.ring[w.head]);
     const bool any = w.sum.count() > 0;
-    window_quantiles_.push_back(any ? ms_of(w.sum.quantile(0.95)) : 0.0f);
-    window_quantiles_.push_back(any ? ms_of(w.sum.quantile(0.99)) : 0.0f);
+    static constexpr double kWindowQuantiles[2] = {0.95, 0.99};
+    Duration q[2];
+    w.sum.quantiles(kWindowQuantiles, 2, q);
+    window_quantiles_.push_back(any ? ms_of(q[0]) : 0.0f);
+    window_quantiles_.push_back(any ? ms_of(q[1]) : 0.0f);
     w.head = (w.head + 1) % w.seconds;
     w.sum.subtract(w.ring[w.head]);
     w.ring[w.head].clear();

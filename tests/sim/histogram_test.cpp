@@ -176,6 +176,22 @@ TEST(LatencyHistogramTest, SubtractSlidesAWindow) {
   EXPECT_EQ(window.max(), std::chrono::milliseconds(3));
 }
 
+// quantiles() is what the per-second timeline uses: it must give exactly quantile()'s answers,
+// including the edges (rank 1, rank n, equal qs, an empty histogram).
+TEST(LatencyHistogramTest, QuantilesInOneWalkEqualQuantile) {
+  Rng rng = make_stream(11, "histogram/quantiles");
+  const Distribution d = Distribution::lognormal_from_quantiles(20, 400);
+  const double qs[] = {0.0, 0.001, 0.25, 0.5, 0.5, 0.95, 0.99, 0.999, 1.0};
+  constexpr std::size_t kN = sizeof(qs) / sizeof(qs[0]);
+  for (const int n : {0, 1, 2, 3, 100, 12345}) {
+    LatencyHistogram h;
+    for (int i = 0; i < n; ++i) h.record(d.sample(rng));
+    Duration out[kN];
+    h.quantiles(qs, kN, out);
+    for (std::size_t i = 0; i < kN; ++i) EXPECT_EQ(out[i], h.quantile(qs[i])) << n << " " << qs[i];
+  }
+}
+
 TEST(LatencyHistogramTest, ClearForgetsEverything) {
   LatencyHistogram h;
   for (int i = 0; i < 1000; ++i) h.record(std::chrono::milliseconds(i));
