@@ -112,6 +112,7 @@ done
 
 echo "guide topology (bench/experiments/guide-1000rps.json: API, OpenAI, Postgres, breakers, coalescing, retries, degradation) at 1,000 rps"
 printf '%-12s %12s %9s %14s %14s %9s\n' "virtual" requests "wall s" "sim. req/s" "(in-loop)" "RSS MiB"
+declare -A guide_rss
 for dur in 3600 "$GUIDE_LONG_S"; do
   runs=$RUNS; [ "$dur" -gt 3600 ] && runs=1
   walls=(); rsss=(); loops=()
@@ -122,9 +123,19 @@ for dur in 3600 "$GUIDE_LONG_S"; do
   done
   reqs=$(json "$TMP/guide/guide-1000rps/summary.json" "d['requests']['total'] + d['requests']['unfinished']")
   wall=$(median "${walls[@]}"); rss=$(median "${rsss[@]}"); loop=$(median "${loops[@]}")
+  guide_rss[$dur]=$rss
   "$PY" -c "print('%-12s %12d %9.2f %14.0f %14.0f %9.1f' % ('%.0f h' % ($dur / 3600), $reqs, $wall, $reqs / $wall, $loop, $rss / 1024))"
 done
 echo "  sim. req/s: requests / process wall time; (in-loop): run.json's figure, simulation only"
+# Issue 9: memory stays flat over a long run. Fails the benchmark (exit 1 at the end) when the
+# long run's peak RSS is 10% or more above the 1 h run's.
+growth=$("$PY" -c "print('%.1f' % (100.0 * ${guide_rss[$GUIDE_LONG_S]} / ${guide_rss[3600]} - 100))")
+if "$PY" -c "import sys; sys.exit(0 if ${guide_rss[$GUIDE_LONG_S]} < 1.10 * ${guide_rss[3600]} else 1)"; then
+  echo "  peak RSS $((GUIDE_LONG_S / 3600)) h vs 1 h: ${growth}% (limit +10%): flat"
+else
+  echo "  peak RSS $((GUIDE_LONG_S / 3600)) h vs 1 h: ${growth}% (limit +10%): NOT FLAT"
+  status=1
+fi
 echo
 
 echo "sweep: bench/experiments/sweep-32.json (32 points, guide topology, 600 virtual s each)"
@@ -147,3 +158,4 @@ else
 fi
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit "${status:-0}"

@@ -90,11 +90,12 @@ std::string run_json(const ExperimentRun& run) {
 
 bool write_results(const ExperimentRun& run, const std::string& out_dir,
                    const std::vector<std::string>& set_args, std::string* error) {
-  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<monitoring::FolderFile> files;
   files.emplace_back("summary.json", monitoring::dump_summary(monitoring::summary_json(run.outcome, run.evaluation)));
   files.emplace_back("run.json", run_json(run));
   files.emplace_back("junit.xml", monitoring::junit_xml(run.outcome, run.evaluation));
-  files.emplace_back("timeline.csv", monitoring::timeline_csv(run.outcome));
+  // Streamed: a day-long run's timeline is never held whole (memory stays flat).
+  files.emplace_back("timeline.csv", monitoring::timeline_csv_writer(run.outcome));
   files.emplace_back("report.html", monitoring::html_report(run.outcome, run.evaluation, set_args));
   return monitoring::write_folder_atomic(out_dir + "/" + run.experiment->name, files, error);
 }

@@ -67,6 +67,11 @@ bool exchange(const fs::path& a, const fs::path& b) {
 }  // namespace
 
 bool write_file_atomic(const std::string& path, std::string_view content, std::string* error) {
+  return write_file_atomic(
+      path, [content](const ContentSink& sink) { return sink(content); }, error);
+}
+
+bool write_file_atomic(const std::string& path, const ContentWriter& write, std::string* error) {
   const fs::path target(path);
   const fs::path parent = target.parent_path();
   std::error_code ec;
@@ -75,8 +80,17 @@ bool write_file_atomic(const std::string& path, std::string_view content, std::s
   const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail(error, fmt::format("{}: cannot create {}: {}", path, tmp, os_error(errno)));
-  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
-  int err = ok ? 0 : errno;
+  int err = 0;
+  const ContentSink sink = [&](std::string_view piece) {
+    if (write_all(fd, piece)) return true;
+    err = errno;
+    return false;
+  };
+  bool ok = write(sink);
+  if (ok && ::fsync(fd) != 0) {
+    ok = false;
+    err = errno;
+  }
   if (::close(fd) != 0 && ok) {
     ok = false;
     err = errno;
@@ -87,14 +101,13 @@ bool write_file_atomic(const std::string& path, std::string_view content, std::s
   }
   if (!ok) {
     ::unlink(tmp.c_str());
-    return fail(error, fmt::format("{}: cannot write: {}", path, os_error(err)));
+    return fail(error, fmt::format("{}: cannot write: {}", path, err != 0 ? os_error(err) : "the content could not be produced"));
   }
   fsync_dir(parent);
   return true;
 }
 
-bool write_folder_atomic(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
-                         std::string* error) {
+bool write_folder_atomic(const std::string& dir, const std::vector<FolderFile>& files, std::string* error) {
   fs::path target(dir);
   if (target.filename().empty()) target = target.parent_path();  // "results/x/" -> "results/x"
   if (target.empty()) return fail(error, "empty results folder name");
@@ -112,10 +125,13 @@ bool write_folder_atomic(const std::string& dir, const std::vector<std::pair<std
     fs::remove_all(staging, ignored);
     return fail(error, std::move(message));
   };
-  for (const auto& [name, content] : files) {
-    if (!contained(name)) return abandon(fmt::format("{}: file name '{}' leaves the folder", dir, name));
+  for (const FolderFile& file : files) {
+    if (!contained(file.name)) return abandon(fmt::format("{}: file name '{}' leaves the folder", dir, file.name));
+    const std::string path = (staging / file.name).string();
     std::string file_error;
-    if (!write_file_atomic((staging / name).string(), content, &file_error)) return abandon(file_error);
+    const bool written = file.writer ? write_file_atomic(path, file.writer, &file_error)
+                                     : write_file_atomic(path, std::string_view(file.content), &file_error);
+    if (!written) return abandon(file_error);
   }
   fsync_dir(staging);
 

@@ -66,18 +66,19 @@ std::vector<Band> time_bands(const RunOutcome& run, const Evaluation& evaluation
 }
 
 // Row s covers [s, s+1): its point sits in the middle. A second with no answers has no
-// latency (kNoValue breaks the line) rather than a misleading 0 ms.
+// latency (kNoValue breaks the line) rather than a misleading 0 ms. Reduced to at most
+// kMaxChartPoints as the rows are read, so a day-long run never holds a point per second.
 template <typename Value>
-std::vector<Point> per_second(const RunOutcome& run, Value value, bool needs_answers) {
-  std::vector<Point> out;
+std::vector<Point> per_second(const RunOutcome& run, Value value, bool needs_answers, Reduce reduce) {
   const auto& rows = run.metrics->timeline();
-  out.reserve(rows.size());
-  for (std::size_t s = 0; s < rows.size(); ++s) {
-    const bool has = !needs_answers || rows[s].answered > 0;
-    out.push_back(
-        {static_cast<double>(s) + 0.5, has ? static_cast<double>(value(rows[s])) : kNoValue});
+  Downsampler out(rows.size(), kMaxChartPoints, reduce);
+  std::size_t s = 0;
+  for (const sim::TimelineRow& row : rows) {
+    const bool has = !needs_answers || row.answered > 0;
+    out.add({static_cast<double>(s) + 0.5, has ? static_cast<double>(value(row)) : kNoValue});
+    ++s;
   }
-  return out;
+  return out.take();
 }
 
 std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
@@ -85,17 +86,11 @@ std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands,
       {.title = "Latency per second", .y_label = "ms", .x_max = end_s, .id = "chart-latency"});
   using Row = sim::TimelineRow;
   c.add_series({"P50", kP50,
-                downsample(per_second(
-                               run, [](const Row& r) { return r.p50_ms; }, true),
-                           kMaxChartPoints, Reduce::kMean)});
+                per_second(run, [](const Row& r) { return r.p50_ms; }, true, Reduce::kMean)});
   c.add_series({"P95", kP95,
-                downsample(per_second(
-                               run, [](const Row& r) { return r.p95_ms; }, true),
-                           kMaxChartPoints, Reduce::kMax)});
+                per_second(run, [](const Row& r) { return r.p95_ms; }, true, Reduce::kMax)});
   c.add_series({"P99", kP99,
-                downsample(per_second(
-                               run, [](const Row& r) { return r.p99_ms; }, true),
-                           kMaxChartPoints, Reduce::kMax)});
+                per_second(run, [](const Row& r) { return r.p99_ms; }, true, Reduce::kMax)});
   for (const Band& b : bands) c.add_band(b);
   return c.render();
 }
@@ -107,13 +102,9 @@ std::string throughput_chart(const RunOutcome& run, const std::vector<Band>& ban
                .id = "chart-throughput"});
   using Row = sim::TimelineRow;
   c.add_series({"answered/s", kAnswered,
-                downsample(per_second(
-                               run, [](const Row& r) { return r.answered; }, false),
-                           kMaxChartPoints, Reduce::kMean)});
+                per_second(run, [](const Row& r) { return r.answered; }, false, Reduce::kMean)});
   c.add_series({"5xx/s", kErrors,
-                downsample(per_second(
-                               run, [](const Row& r) { return r.server_errors; }, false),
-                           kMaxChartPoints, Reduce::kMax)});
+                per_second(run, [](const Row& r) { return r.server_errors; }, false, Reduce::kMax)});
   for (const Band& b : bands) c.add_band(b);
   return c.render();
 }

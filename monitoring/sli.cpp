@@ -31,10 +31,10 @@ struct RowSums {
   std::size_t seconds = 0;
 };
 
-RowSums sum_rows(const std::vector<sim::TimelineRow>& rows, std::size_t from, std::size_t to) {
+RowSums sum_rows(const sim::SpilledVector<sim::TimelineRow>& rows, std::size_t from, std::size_t to) {
   RowSums s;
   for (std::size_t i = from; i < to; ++i) {
-    const sim::TimelineRow& r = rows[i];
+    const sim::TimelineRow r = rows[i];
     s.answered += r.answered;
     s.succeeded += r.succeeded;
     s.server_errors += r.server_errors;

@@ -233,30 +233,50 @@ std::string tick_label(double value, double step) {
   return fmt::format("{:.{}f}", value, std::clamp(decimals, 0, 6));
 }
 
+Downsampler::Downsampler(std::size_t count, std::size_t max_points, Reduce reduce)
+    : per_(max_points == 0 || count <= max_points ? 1 : (count + max_points - 1) / max_points),
+      reduce_(reduce) {
+  out_.reserve(count / per_ + 1);
+}
+
+void Downsampler::add(Point p) {
+  if (in_bucket_ == 0) {
+    sum_x_ = sum_y_ = 0;
+    max_y_ = -std::numeric_limits<double>::infinity();
+    with_value_ = 0;
+  }
+  ++in_bucket_;
+  sum_x_ += p.x;
+  if (!std::isnan(p.y)) {
+    ++with_value_;
+    sum_y_ += p.y;
+    max_y_ = std::max(max_y_, p.y);
+  }
+  if (in_bucket_ == per_) close_bucket();
+}
+
+void Downsampler::close_bucket() {
+  if (in_bucket_ == 0) return;
+  const double x = per_ == 1 ? sum_x_ : sum_x_ / static_cast<double>(in_bucket_);
+  double y = kNoValue;
+  if (with_value_ > 0) {
+    y = reduce_ == Reduce::kMax || per_ == 1 ? max_y_ : sum_y_ / static_cast<double>(with_value_);
+  }
+  out_.push_back({x, y});
+  in_bucket_ = 0;
+}
+
+std::vector<Point> Downsampler::take() {
+  close_bucket();  // a last, shorter bucket
+  return std::move(out_);
+}
+
 std::vector<Point> downsample(const std::vector<Point>& points, std::size_t max_points,
                               Reduce reduce) {
   if (max_points == 0 || points.size() <= max_points) return points;
-  const std::size_t per = (points.size() + max_points - 1) / max_points;
-  std::vector<Point> out;
-  out.reserve(points.size() / per + 1);
-  for (std::size_t i = 0; i < points.size(); i += per) {
-    const std::size_t end = std::min(points.size(), i + per);
-    double sum_x = 0, sum_y = 0, max_y = -std::numeric_limits<double>::infinity();
-    std::size_t with_value = 0;
-    for (std::size_t j = i; j < end; ++j) {
-      sum_x += points[j].x;
-      if (std::isnan(points[j].y)) continue;
-      ++with_value;
-      sum_y += points[j].y;
-      max_y = std::max(max_y, points[j].y);
-    }
-    const double x = sum_x / static_cast<double>(end - i);
-    double y = kNoValue;
-    if (with_value > 0)
-      y = reduce == Reduce::kMax ? max_y : sum_y / static_cast<double>(with_value);
-    out.push_back({x, y});
-  }
-  return out;
+  Downsampler d(points.size(), max_points, reduce);
+  for (const Point& p : points) d.add(p);
+  return d.take();
 }
 
 std::string path_data(const std::vector<Point>& pixels) {

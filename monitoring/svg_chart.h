@@ -52,6 +52,25 @@ enum class Reduce { kMax, kMean };
 std::vector<Point> downsample(const std::vector<Point>& points, std::size_t max_points,
                               Reduce reduce);
 
+// downsample() fed one point at a time, for series too long to hold (a day of seconds):
+// `count` is the number of points that will be added. Memory: the output only.
+class Downsampler {
+ public:
+  Downsampler(std::size_t count, std::size_t max_points, Reduce reduce);
+  void add(Point p);
+  // The reduced points; call once, after the last add().
+  std::vector<Point> take();
+
+ private:
+  void close_bucket();
+
+  std::size_t per_;
+  Reduce reduce_;
+  std::size_t in_bucket_ = 0, with_value_ = 0;
+  double sum_x_ = 0, sum_y_ = 0, max_y_ = 0;
+  std::vector<Point> out_;
+};
+
 // The SVG path data ("M x y L x y ...", one decimal) of points already in pixel space; a
 // kNoValue y ends the current subpath and the next point starts a new one with "M".
 std::string path_data(const std::vector<Point>& pixels);

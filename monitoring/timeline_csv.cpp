@@ -29,7 +29,11 @@ std::string_view breaker_state_name(sim::BreakerSecondState state) {
   return "CLOSED";
 }
 
-std::string timeline_csv(const RunOutcome& run) {
+namespace {
+
+constexpr std::size_t kPiece = 64 * 1024;
+
+bool write_timeline_csv(const RunOutcome& run, const ContentSink& sink) {
   const sim::Metrics& m = *run.metrics;
   const auto& breakers = m.layout().breakers;
   fmt::memory_buffer out;
@@ -43,7 +47,7 @@ std::string timeline_csv(const RunOutcome& run) {
 
   const auto& rows = m.timeline();
   for (std::size_t s = 0; s < rows.size(); ++s) {
-    const sim::TimelineRow& r = rows[s];
+    const sim::TimelineRow r = rows[s];
     fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{},{},", s, r.issued,
                    r.answered, r.succeeded, r.degraded, r.server_errors, r.rejected, r.timeouts,
                    r.rate_limited, r.p50_ms, r.p95_ms, r.p99_ms, r.busy_workers, r.queued,
@@ -58,8 +62,27 @@ std::string timeline_csv(const RunOutcome& run) {
       fmt::format_to(it, ",{}", breaker_state_name(m.breaker_state(s, b)));
     }
     fmt::format_to(it, "\n");
+    if (out.size() >= kPiece) {
+      if (!sink(std::string_view(out.data(), out.size()))) return false;
+      out.clear();
+    }
   }
-  return fmt::to_string(out);
+  return sink(std::string_view(out.data(), out.size()));
+}
+
+}  // namespace
+
+std::string timeline_csv(const RunOutcome& run) {
+  std::string text;
+  write_timeline_csv(run, [&text](std::string_view piece) {
+    text.append(piece);
+    return true;
+  });
+  return text;
+}
+
+ContentWriter timeline_csv_writer(const RunOutcome& run) {
+  return [&run](const ContentSink& sink) { return write_timeline_csv(run, sink); };
 }
 
 }  // namespace faultline::monitoring

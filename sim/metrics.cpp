@@ -26,8 +26,6 @@ Metrics::Metrics(const MetricsLayout& layout) : layout_(layout) {
     win.ring.resize(win.seconds);
     windows_.push_back(std::move(win));
   }
-  const auto seconds = static_cast<std::size_t>(std::chrono::ceil<std::chrono::seconds>(layout.duration).count());
-  timeline_.reserve(seconds + 1);
 }
 
 void Metrics::on_request_issued(Instant now) {
@@ -84,7 +82,7 @@ void Metrics::close_second(std::uint32_t busy_workers, std::uint32_t queued,
     current_.p99_ms = ms_of(q[2]);
   }
   timeline_.push_back(current_);
-  breaker_states_.insert(breaker_states_.end(), breaker_states.begin(), breaker_states.end());
+  for (const BreakerSecondState b : breaker_states) breaker_states_.push_back(b);
   for (auto& w : windows_) {
     // ring[head] holds this second: fold it into the sum and report; then the oldest second
     // becomes the new head and leaves the sum before it is reused.

@@ -1,6 +1,7 @@
 // Metrics: what a run measured, recorded by the models as the simulation runs and read by
-// monitoring/ afterwards (SLIs, checks, alerts, reports). Memory is bounded: histograms are
-// fixed-size and the timeline keeps one small row per virtual second.
+// monitoring/ afterwards (SLIs, checks, alerts, reports). Memory does not grow with the run's
+// length: histograms are fixed-size, and the per-second timeline (rows, breaker states, window
+// quantiles) is spilled to a temporary file as it grows (SpilledVector).
 //
 //   Metrics m(MetricsLayout{...});
 //   m.on_request_done(issued_at, now, 200, /*success=*/true, /*degraded=*/false);
@@ -17,6 +18,7 @@
 
 #include "resilience/clock.h"
 #include "sim/histogram.h"
+#include "sim/spilled_vector.h"
 
 namespace faultline::sim {
 
@@ -118,7 +120,7 @@ class Metrics {
     return totals_;
   }
   const LatencyHistogram& latency() const { return latency_; }
-  const std::vector<TimelineRow>& timeline() const { return timeline_; }
+  const SpilledVector<TimelineRow>& timeline() const { return timeline_; }
   // Breaker state at the end of second s (row s) for breaker b.
   BreakerSecondState breaker_state(std::size_t second, std::size_t b) const {
     return breaker_states_[second * layout_.breakers.size() + b];
@@ -155,9 +157,9 @@ class Metrics {
   LatencyHistogram latency_;        // requests counted in the totals
   LatencyHistogram second_latency_;  // requests answered in the current second
   TimelineRow current_;
-  std::vector<TimelineRow> timeline_;
-  std::vector<BreakerSecondState> breaker_states_;
-  std::vector<float> window_quantiles_;
+  SpilledVector<TimelineRow> timeline_;
+  SpilledVector<BreakerSecondState> breaker_states_;
+  SpilledVector<float> window_quantiles_;
   std::vector<Window> windows_;
   std::vector<DependencyMetrics> dependencies_;
   std::vector<BreakerMetrics> breakers_;

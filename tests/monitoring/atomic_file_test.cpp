@@ -97,5 +97,52 @@ TEST_F(AtomicFileTest, FolderRejectsEscapingNamesAndKeepsTheEarlierResult) {
   EXPECT_EQ(read(out / "a"), "1");
 }
 
+TEST_F(AtomicFileTest, StreamedContentIsWrittenPieceByPiece) {
+  const fs::path p = dir_ / "timeline.csv";
+  std::string error;
+  ASSERT_TRUE(write_file_atomic(
+      p.string(),
+      [](const ContentSink& sink) {
+        for (int i = 0; i < 1000; ++i) {
+          if (!sink(std::to_string(i) + "\n")) return false;
+        }
+        return true;
+      },
+      &error))
+      << error;
+  std::string expected;
+  for (int i = 0; i < 1000; ++i) expected += std::to_string(i) + "\n";
+  EXPECT_EQ(read(p), expected);
+}
+
+// A writer that gives up (its source failed) leaves the earlier file and no temporary.
+TEST_F(AtomicFileTest, StreamedContentThatFailsLeavesTheEarlierFile) {
+  const fs::path p = dir_ / "timeline.csv";
+  ASSERT_TRUE(write_file_atomic(p.string(), "old", nullptr));
+  std::string error;
+  EXPECT_FALSE(write_file_atomic(
+      p.string(), [](const ContentSink& sink) { return sink("half of it") && false; }, &error));
+  EXPECT_NE(error.find("timeline.csv"), std::string::npos) << error;
+  EXPECT_EQ(read(p), "old");
+  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"timeline.csv"}));
+}
+
+TEST_F(AtomicFileTest, FolderMixesTextAndStreamedFiles) {
+  const fs::path out = dir_ / "r";
+  std::vector<FolderFile> files;
+  files.emplace_back("summary.json", "{}");
+  files.emplace_back("timeline.csv", ContentWriter([](const ContentSink& sink) { return sink("a,") && sink("b\n"); }));
+  std::string error;
+  ASSERT_TRUE(write_folder_atomic(out.string(), files, &error)) << error;
+  EXPECT_EQ(read(out / "summary.json"), "{}");
+  EXPECT_EQ(read(out / "timeline.csv"), "a,b\n");
+  // A streamed file that fails abandons the whole folder: the earlier result stays.
+  files[1].writer = [](const ContentSink&) { return false; };
+  files[0].content = "new";
+  EXPECT_FALSE(write_folder_atomic(out.string(), files, &error));
+  EXPECT_EQ(read(out / "summary.json"), "{}");
+  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"r", "r/summary.json", "r/timeline.csv"}));
+}
+
 }  // namespace
 }  // namespace faultline::monitoring

@@ -138,6 +138,31 @@ TEST(SvgChart, DownsamplingIgnoresMissingValues) {
   EXPECT_EQ(downsample(points, 100, Reduce::kMax).size(), points.size());  // short: unchanged
 }
 
+// The report feeds a day of seconds to a Downsampler one at a time; it must give exactly what
+// downsample() gives on the whole series, the last shorter bucket and gaps included.
+TEST(SvgChart, StreamedDownsamplingEqualsDownsample) {
+  for (const std::size_t n : {0, 1, 7, 1500, 1501, 3000, 86400}) {
+    std::vector<Point> points;
+    for (std::size_t i = 0; i < n; ++i)
+      points.push_back({static_cast<double>(i) + 0.5, i % 13 == 0 ? kNoValue : static_cast<double>((i * 37) % 101)});
+    for (const Reduce reduce : {Reduce::kMax, Reduce::kMean}) {
+      Downsampler d(n, 1500, reduce);
+      for (const Point& p : points) d.add(p);
+      const std::vector<Point> streamed = d.take();
+      const std::vector<Point> whole = downsample(points, 1500, reduce);
+      ASSERT_EQ(streamed.size(), whole.size()) << n;
+      for (std::size_t i = 0; i < whole.size(); ++i) {
+        ASSERT_EQ(streamed[i].x, whole[i].x) << n << " " << i;
+        if (std::isnan(whole[i].y)) {
+          ASSERT_TRUE(std::isnan(streamed[i].y)) << n << " " << i;
+        } else {
+          ASSERT_EQ(streamed[i].y, whole[i].y) << n << " " << i;
+        }
+      }
+    }
+  }
+}
+
 TEST(SvgChart, PathDataIsWellFormedAndBreaksAtGaps) {
   EXPECT_EQ(path_data({}), "");
   EXPECT_EQ(path_data({{1, 2}, {3.25, 4}, {5, kNoValue}, {6, 7}, {8, 9}}),

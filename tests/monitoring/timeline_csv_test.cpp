@@ -119,6 +119,43 @@ TEST(TimelineCsv, EmptyRunHasOnlyTheHeader) {
   EXPECT_EQ(csv.rfind("second,issued,", 0), 0u);
 }
 
+// A long run's file is streamed in pieces; their concatenation is the whole text, row for row
+// (an hour of seconds: several pieces, and rows read back from the spilled timeline).
+TEST(TimelineCsv, StreamedInPiecesEqualsTheWholeText) {
+  sim::MetricsLayout l;
+  l.duration = 3600s;
+  l.breakers = {"cb"};
+  sim::Metrics m(l);
+  for (int s = 0; s < 3600; ++s) {
+    for (int k = 0; k < s % 5; ++k) {
+      m.on_request_issued(std::chrono::seconds(s));
+      m.on_request_done(std::chrono::seconds(s), std::chrono::seconds(s) + 20ms, 200, true, false);
+    }
+    m.close_second(static_cast<std::uint32_t>(s % 7), 0,
+                   {s % 600 < 30 ? BreakerSecondState::kOpen : BreakerSecondState::kClosed});
+  }
+  experiments::Experiment e;
+  const RunOutcome run{&e, &m, 3600s, 0, 0};
+  std::vector<std::string> pieces;
+  ASSERT_TRUE(timeline_csv_writer(run)([&](std::string_view piece) {
+    pieces.emplace_back(piece);
+    return true;
+  }));
+  EXPECT_GT(pieces.size(), 1u);
+  std::string joined;
+  for (const auto& p : pieces) joined += p;
+  const std::string whole = timeline_csv(run);
+  EXPECT_EQ(joined, whole);
+  const auto lines = split(whole, '\n');
+  ASSERT_EQ(lines.size(), 3602u);  // header, 3600 rows, the empty string after the last "\n"
+  EXPECT_EQ(lines[3600], "3599,4,4,4,0,0,0,0,0,20.000,20.000,20.000,1,0,0,,CLOSED");
+  EXPECT_EQ(lines[1801], "1800,0,0,0,0,0,0,0,0,0.000,0.000,0.000,1,0,0,,OPEN");
+  // A sink that fails stops the writer.
+  int calls = 0;
+  EXPECT_FALSE(timeline_csv_writer(run)([&](std::string_view) { return ++calls > 5; }));
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(TimelineCsv, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(csv_field("plain"), "plain");
   EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
