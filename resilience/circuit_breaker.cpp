@@ -177,6 +177,11 @@ bool CircuitBreaker::recovery_due(Instant now) const {
 }
 
 void CircuitBreaker::transition(State to, Instant now, std::string reason) {
+  // Invariants (debug builds): a transition changes the state, and without an operator's
+  // force_open()/reset() it follows the state machine CLOSED -> OPEN -> HALF_OPEN -> OPEN|CLOSED.
+  assert(to != state_);
+  assert(forced_ || reason == "reset" || (state_ == State::kClosed && to == State::kOpen) ||
+         (state_ == State::kOpen && to == State::kHalfOpen) || state_ == State::kHalfOpen);
   Transition t{now, state_, to, std::move(reason)};
   state_ = to;
   ++epoch_;

@@ -22,7 +22,7 @@ struct ApiModel::Request {
   std::uint32_t step = 0;
   int error_status = 0;           // an API error fault decided at admission
   double overhead_scale = 1.0;
-  enum class Phase : std::uint8_t { kFree, kDelayed, kQueued, kOverhead, kStep, kDegradation, kHung };
+  enum class Phase : std::uint8_t { kFree, kIssued, kDelayed, kQueued, kOverhead, kStep, kDegradation, kHung };
   Phase phase = Phase::kFree;
   bool holds_worker = false;
   bool degraded = false;
@@ -73,6 +73,7 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
   const std::uint32_t index = acquire_request();
   Request& r = requests_[index];
   r.answered = std::move(answered);
+  r.phase = Request::Phase::kIssued;  // until admitted (or refused)
   r.issued = loop_.now();
   r.user = user;
   r.endpoint = endpoint;
@@ -282,6 +283,9 @@ void ApiModel::on_deadline(std::uint32_t index) {
 
 void ApiModel::finish(std::uint32_t index, int status, bool success) {
   Request& r = requests_[index];
+  // Invariant (debug builds): every request ends exactly once; a finished one is kFree until
+  // it is reused, and every callback checks its generation before finishing it.
+  assert(r.phase != Request::Phase::kFree);
   if (r.deadline != kNoTimer) loop_.cancel(r.deadline);
   if (r.work_timer != kNoTimer) loop_.cancel(r.work_timer);
   if (r.op != kNoOp) runner_->cancel(r.op);

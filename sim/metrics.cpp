@@ -1,6 +1,7 @@
 #include "sim/metrics.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "sim/status.h"
 
@@ -34,6 +35,8 @@ void Metrics::on_request_issued(Instant now) {
 }
 
 void Metrics::on_request_done(Instant issued, Instant now, int status, bool success, bool degraded) {
+  assert(in_flight_ > 0 && "a request answered that was never issued, or answered twice");
+  assert(now >= issued);
   --in_flight_;
   const Duration latency = now - issued;
   ++current_.answered;

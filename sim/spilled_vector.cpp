@@ -28,28 +28,26 @@ int open_temporary() {
   return tmp;
 }
 
-bool write_at(int fd, const unsigned char* data, std::size_t n, off_t at) {
+// Moves n bytes with pread or pwrite, through short transfers and EINTR.
+template <typename Io, typename Byte>
+bool transfer_all(Io io, int fd, Byte* data, std::size_t n, off_t at) {
   while (n > 0) {
-    const ssize_t w = ::pwrite(fd, data, n, at);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    data += w;
-    n -= static_cast<std::size_t>(w);
-    at += w;
+    const ssize_t done = io(fd, data, n, at);
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return false;
+    data += done;
+    n -= static_cast<std::size_t>(done);
+    at += done;
   }
   return true;
 }
 
+bool write_at(int fd, const unsigned char* data, std::size_t n, off_t at) {
+  return transfer_all(::pwrite, fd, data, n, at);
+}
+
 bool read_at(int fd, unsigned char* out, std::size_t n, off_t at) {
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, out, n, at);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    out += r;
-    n -= static_cast<std::size_t>(r);
-    at += r;
-  }
-  return true;
+  return transfer_all(::pread, fd, out, n, at);
 }
 
 }  // namespace

@@ -120,7 +120,9 @@ TEST(CliTest, AiOutageBreakerTransitionsHappenAtTheContractsInstants) {
   EXPECT_EQ(s["breakers"]["content-generation"]["calls_while_open"], 0);
 }
 
-TEST(CliTest, SigintStopsARunWith130AndKeepsEarlierResults) {
+// Starts a long run, sends `sig` half a second in, and checks the contract: exit 128 + signal,
+// the earlier result untouched, no temporary left behind.
+void expect_clean_stop_on(int sig) {
   ScratchDir dir;
   auto doc = nlohmann::json::parse(read_file(source_path("experiments/mm1.json")));
   ASSERT_EQ(run_faultline("run " + source_path("experiments/mm1.json") + " --quiet --out " + dir.str()).exit_code, 0);
@@ -134,16 +136,20 @@ TEST(CliTest, SigintStopsARunWith130AndKeepsEarlierResults) {
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  kill(pid, SIGINT);
+  kill(pid, sig);
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
   EXPECT_EQ(read_file(dir.path() / "mm1/summary.json"), before) << "an interrupted run keeps earlier results";
   for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
     EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
   }
 }
+
+TEST(CliTest, SigintStopsARunWith130AndKeepsEarlierResults) { expect_clean_stop_on(SIGINT); }
+
+TEST(CliTest, SigtermStopsARunWith143AndKeepsEarlierResults) { expect_clean_stop_on(SIGTERM); }
 
 TEST(CliTest, HealthReportsTheGuidesShapeAtAnInstant) {
   const auto r = run_faultline("health " + source_path("experiments/ai-outage.json") + " --at 200");
