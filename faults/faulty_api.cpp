@@ -53,6 +53,13 @@ sim::ApiFaultEffect FaultyApi::on_request() {
     }
     metrics_.on_fault_hit(f.index);
   }
+  // A request admitted now (not refused, hung or delayed) is hit by a capacity fault when it
+  // finds every worker of the lowered capacity busy.
+  if (effect.refuse_status == 0 && !effect.hang && effect.extra_latency.count() == 0) {
+    if (const Fault* f = capacity_fault_in_the_way(faults_, now, api_.busy_workers(), base_workers_)) {
+      metrics_.on_fault_hit(f->index);
+    }
+  }
   return effect;
 }
 

@@ -96,6 +96,9 @@ sim::CallId FaultyDependency::call(Done done, const sim::CallOptions& options) {
     return id;
   }
   if (hang) return id;  // never answers; the caller's abandon() frees it
+  if (const Fault* f = capacity_fault_in_the_way(faults_, now, inner_.busy(), base_concurrency_)) {
+    metrics_.on_fault_hit(f->index);
+  }
   p.add = add;
   p.fail = fail;
   p.inner_live = true;

@@ -40,6 +40,7 @@ class FaultyDependency final : public sim::Dependency {
   void abandon(sim::CallId id) override;
   int concurrency() const override { return inner_.concurrency(); }
   void set_concurrency(int concurrency) override { inner_.set_concurrency(concurrency); }
+  int busy() const override { return inner_.busy(); }
 
  private:
   struct Pending {

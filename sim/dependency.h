@@ -39,6 +39,8 @@ class Dependency {
   // Server knobs a capacity fault turns. Returns the concurrency in force.
   virtual int concurrency() const = 0;
   virtual void set_concurrency(int concurrency) = 0;
+  // Calls in service now (may exceed concurrency() just after a capacity drop).
+  virtual int busy() const = 0;
 };
 
 }  // namespace faultline::sim

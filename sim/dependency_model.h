@@ -41,7 +41,7 @@ class DependencyModel final : public Dependency {
   void set_concurrency(int concurrency) override;
 
   const DependencySpec& spec() const { return spec_; }
-  int busy() const { return busy_; }
+  int busy() const override { return busy_; }
   std::int64_t queued() const { return queued_live_; }
 
  private:

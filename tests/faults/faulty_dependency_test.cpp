@@ -151,6 +151,23 @@ TEST_F(FaultyDependencyTest, CapacityOneGivesMM1ResponseTimesAndIsRestoredAfter)
   loop_.run();
   EXPECT_NEAR(h.mean_ms(), 50.0, 0.03 * 50.0) << "seed=3";
   EXPECT_EQ(server_->concurrency(), 10) << "capacity restored when the fault ends";
+  // Hits are the calls that found the one server busy: P(wait) = rho = 0.8 in M/M/1 (PASTA).
+  const double share = static_cast<double>(metrics_->faults()[0].hits) / static_cast<double>(h.count());
+  EXPECT_NEAR(share, 0.8, 0.02) << "seed=3";
+}
+
+// A capacity fault hits exactly the calls it makes wait: in its window every call finds the one
+// remaining server busy (4 servers would have had room); outside it, none.
+TEST_F(FaultyDependencyTest, CapacityHitsAreTheCallsItMakesWait) {
+  build({.name = "db", .concurrency = 4, .latency = sim::Distribution::constant(100)},
+        {Fault{.kind = FaultKind::kCapacity, .start = seconds(10), .end = seconds(20), .concurrency = 1}});
+  call_every(milliseconds(50), Instant{}, seconds(30));
+  loop_.run();
+  EXPECT_EQ(metrics_->faults()[0].hits, 200u) << "the 200 calls sent in [10 s, 20 s)";
+  ASSERT_EQ(answers_.size(), 600u);
+  for (const auto& a : answers_) {
+    if (a.sent < seconds(10)) EXPECT_EQ(a.answered - a.sent, milliseconds(100)) << "before: no wait";
+  }
 }
 
 TEST_F(FaultyDependencyTest, FlappingAlternatesOnItsPeriod) {
