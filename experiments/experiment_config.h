@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -218,6 +219,10 @@ struct Expectation {
   std::int64_t limit = 0;
   std::optional<double> at_least;
   std::optional<double> at_most;
+  // sli only (an extension): the SLI over the requests issued in [from, to) instead of the whole
+  // run after warm-up; `during_fault` names the fault whose window it is (-1: from_s / to_s).
+  std::optional<std::pair<Instant, Instant>> window;
+  int during_fault = -1;
   std::string pointer;  // JSON pointer of the item, e.g. /expect/2, for messages
 };
 

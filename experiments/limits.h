@@ -55,5 +55,8 @@ inline constexpr double kMaxUserChanges = 2'000'000;
 // Requests in flight at once (closed: users; open: workers + queue_limit) x the calls one
 // request has in flight at once (its degradation services, else 1): about 250 bytes each.
 inline constexpr double kMaxInFlight = 4'000'000;
+// Distinct windows of windowed sli expectations: each costs a latency histogram (58 KB) and a
+// test per answered request.
+inline constexpr std::size_t kMaxCheckWindows = 100;
 
 }  // namespace faultline::experiments

@@ -4,6 +4,8 @@
 #include <map>
 
 #include "experiments/alert_rules.h"
+#include "experiments/check_windows.h"
+#include "experiments/limits.h"
 #include "experiments/sections.h"
 #include "experiments/suggest.h"
 
@@ -83,7 +85,7 @@ const std::vector<ExpectShape>& expect_shapes() {
       {ExpectKind::kNeverOpens, "breaker", {"never_opens"}},
       {ExpectKind::kMaxOpenTransitions, "breaker", {"max_open_transitions"}},
       {ExpectKind::kMaxCallsWhileOpen, "breaker", {"max_calls_while_open"}},
-      {ExpectKind::kSli, "sli", {"at_least", "at_most"}},
+      {ExpectKind::kSli, "sli", {"at_least", "at_most", "from_s", "to_s", "during_fault"}},
       {ExpectKind::kDependencyMaxCalls, "dependency", {"max_calls"}},
   };
   return kShapes;
@@ -100,6 +102,49 @@ std::optional<int> read_fault_index(const Fields& f, std::string_view key, std::
     return std::nullopt;
   }
   return static_cast<int>(*i);
+}
+
+// An sli expectation's window: `during_fault` (that fault's window, to the run's end at most) or
+// `from_s` / `to_s` (defaults 0 and the run's end). Absent: the whole run after warm-up.
+void read_sli_window(const Fields& f, const Experiment& e, Expectation& x) {
+  ReadContext& ctx = f.context();
+  const bool fault = f.has("during_fault");
+  if (!fault && !f.has("from_s") && !f.has("to_s")) return;
+  if (fault && (f.has("from_s") || f.has("to_s"))) {
+    ctx.error(f.pointer("during_fault"), "give either \"during_fault\" or \"from_s\" / \"to_s\", not both");
+    return;
+  }
+  Instant from{}, to = e.duration;
+  if (fault) {
+    const auto i = read_fault_index(f, "during_fault", e.faults.size());
+    if (!i) return;
+    const FaultConfig& c = e.faults[static_cast<std::size_t>(*i)];
+    from = c.start;
+    if (c.duration && *c.duration < e.duration - c.start) to = c.start + *c.duration;
+    x.during_fault = *i;
+    if (from >= e.duration) {
+      ctx.error(f.pointer("during_fault"), fmt::format("fault {} starts at {} s, when the run has ended ({} s)",
+                                                       *i, to_seconds(from), to_seconds(e.duration)));
+      return;
+    }
+  } else {
+    const auto from_s = f.seconds("from_s", Range::at_least(0, kMaxSeconds));
+    const auto to_s = f.seconds("to_s", Range::above(0, kMaxSeconds));
+    if ((f.has("from_s") && !from_s) || (f.has("to_s") && !to_s)) return;
+    if (from_s) from = *from_s;
+    if (to_s) to = *to_s;
+    if (to > e.duration) {
+      ctx.error(f.pointer("to_s"), fmt::format("is after the run's end ({} s)", to_seconds(e.duration)));
+      return;
+    }
+    if (from >= to) {
+      ctx.error(f.pointer(f.has("from_s") ? "from_s" : "to_s"),
+                fmt::format("the window is empty: from_s ({} s) must be before to_s ({} s)", to_seconds(from),
+                            to_seconds(to)));
+      return;
+    }
+  }
+  x.window = std::make_pair(from, to);
 }
 
 void read_expectation(const Fields& f, const Experiment& e, Expectation& x) {
@@ -180,6 +225,7 @@ void read_expectation(const Fields& f, const Experiment& e, Expectation& x) {
       if (x.at_least && x.at_most && *x.at_least > *x.at_most) {
         ctx.error(f.pointer("at_most"), fmt::format("must be >= at_least ({})", *x.at_least));
       }
+      read_sli_window(f, e, x);
       break;
   }
 }
@@ -210,6 +256,11 @@ void read_expect(const Fields& root, Experiment& e) {
     x.pointer = pointer;
     read_expectation(f, e, x);
     e.expect.push_back(std::move(x));
+  }
+  if (const std::size_t windows = sli_check_windows(e).size(); windows > kMaxCheckWindows) {
+    root.context().error(root.pointer("expect"),
+                         fmt::format("{} distinct sli windows (from_s / to_s / during_fault); the limit is {}",
+                                     windows, kMaxCheckWindows));
   }
 }
 

@@ -61,7 +61,7 @@ const std::vector<KeySet>& all_key_sets() {
        "/$defs/expectation",
        {"breaker", "sli", "dependency", "opens_within_s", "after_fault", "closes_within_s",
         "after_fault_end", "never_opens", "max_open_transitions", "max_calls_while_open",
-        "at_least", "at_most", "max_calls"}},
+        "at_least", "at_most", "max_calls", "from_s", "to_s", "during_fault"}},
       {Keys::kSweep,
        "/$defs/sweep",
        {"parameters", "seeds", "objective", "constraints", "samples"}},

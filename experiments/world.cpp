@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "experiments/alert_rules.h"
+#include "experiments/check_windows.h"
 #include "faults/faulty_api.h"
 #include "faults/faulty_dependency.h"
 #include "resilience/circuit_breaker_factory.h"
@@ -106,6 +107,7 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
   }
   for (std::size_t i = 0; i < e.faults.size(); ++i) layout.faults.push_back(fault_label(e.faults[i], i));
   layout.latency_windows = latency_windows(effective_alert_rules(e));
+  layout.check_windows = sli_check_windows(e);
   metrics_ = std::make_unique<sim::Metrics>(layout);
   for (std::size_t i = 0; i < e.faults.size(); ++i) {
     p.faults.push_back(make_fault(e.faults[i], i, end_));

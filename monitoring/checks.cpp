@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "experiments/check_windows.h"
 #include "monitoring/sli.h"
 
 namespace faultline::monitoring {
@@ -166,6 +167,36 @@ CheckResult sli_check(const Expectation& x, const std::vector<SliResult>& slis) 
   return pass(value);
 }
 
+// The SLI over the requests issued in the item's window, from the totals Metrics kept for it.
+CheckResult windowed_sli_check(const RunOutcome& run, const Expectation& x) {
+  const auto kind = parse_sli_name(x.sli);
+  const sim::Metrics& m = *run.metrics;
+  const std::size_t w = experiments::check_window_index(m.layout().check_windows, *x.window);
+  if (!kind || w == m.layout().check_windows.size()) return fail(fmt::format("no window kept for '{}'", x.sli));
+  const sim::WindowTotals& t = m.check_window(w);
+  const double seconds = to_seconds(x.window->second - x.window->first);
+  double v = 0;
+  switch (*kind) {
+    // No requests in the window: nothing failed (as for the whole run's SLIs).
+    case SliKind::kAvailability:
+      v = t.total == 0 ? 100.0 : 100.0 * static_cast<double>(t.succeeded) / static_cast<double>(t.total);
+      break;
+    case SliKind::kErrorRate:
+      v = t.total == 0 ? 0.0 : 100.0 * static_cast<double>(t.server_errors) / static_cast<double>(t.total);
+      break;
+    case SliKind::kLatencyP95: v = to_millis(t.latency.quantile(0.95)); break;
+    case SliKind::kLatencyP99: v = to_millis(t.latency.quantile(0.99)); break;
+    case SliKind::kThroughput: v = static_cast<double>(t.total) / seconds; break;
+  }
+  const std::string_view unit = sli_unit(*kind);
+  const std::string value =
+      fmt::format("{} {:.3f} {} ({} request{} issued from {} to {})", x.sli, v, unit, t.total,
+                  t.total == 1 ? "" : "s", secs(x.window->first), secs(x.window->second));
+  if (x.at_least && !at_or_above(v, *x.at_least)) return fail(fmt::format("{} is below {} {}", value, num(*x.at_least), unit));
+  if (x.at_most && !at_or_below(v, *x.at_most)) return fail(fmt::format("{} is above {} {}", value, num(*x.at_most), unit));
+  return pass(value);
+}
+
 CheckResult dependency_check(const RunOutcome& run, const Expectation& x) {
   const sim::DependencyMetrics* d = find_dependency(*run.metrics, x.dependency);
   if (d == nullptr) return fail(fmt::format("no dependency named '{}'", x.dependency));
@@ -198,7 +229,13 @@ std::string check_name(const Expectation& x) {
       return fmt::format("breaker {} has at most {} open transitions", x.breaker, x.limit);
     case ExpectKind::kMaxCallsWhileOpen:
       return fmt::format("breaker {} has at most {} calls while OPEN", x.breaker, x.limit);
-    case ExpectKind::kSli: return fmt::format("sli {} {}", x.sli, bound_text(x));
+    case ExpectKind::kSli:
+      if (x.during_fault >= 0) return fmt::format("sli {} {} during fault {}", x.sli, bound_text(x), x.during_fault);
+      if (x.window) {
+        return fmt::format("sli {} {} from {} s to {} s", x.sli, bound_text(x), num(to_seconds(x.window->first)),
+                           num(to_seconds(x.window->second)));
+      }
+      return fmt::format("sli {} {}", x.sli, bound_text(x));
     case ExpectKind::kDependencyMaxCalls:
       return fmt::format("dependency {} gets at most {} calls", x.dependency, x.limit);
   }
@@ -208,7 +245,7 @@ std::string check_name(const Expectation& x) {
 CheckResult check_expectation(const RunOutcome& run, const Expectation& x, const std::vector<SliResult>& slis) {
   CheckResult r;
   switch (x.kind) {
-    case ExpectKind::kSli: r = sli_check(x, slis); break;
+    case ExpectKind::kSli: r = x.window ? windowed_sli_check(run, x) : sli_check(x, slis); break;
     case ExpectKind::kDependencyMaxCalls: r = dependency_check(run, x); break;
     default: r = breaker_check(run, x); break;
   }

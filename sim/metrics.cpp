@@ -20,6 +20,7 @@ Metrics::Metrics(const MetricsLayout& layout) : layout_(layout) {
     breakers_.push_back(std::move(b));
   }
   for (const auto& f : layout.faults) faults_.push_back(FaultMetrics{f, {}, {}, 0});
+  check_windows_.resize(layout.check_windows.size());
   for (Duration w : layout.latency_windows) {
     Window win;
     win.length = w;
@@ -48,6 +49,15 @@ void Metrics::on_request_done(Instant issued, Instant now, int status, bool succ
   if (status == kStatusTooManyRequests) ++current_.rate_limited;
   second_latency_.record(latency);
   for (auto& w : windows_) w.ring[w.head].record(latency);
+  for (std::size_t i = 0; i < check_windows_.size(); ++i) {
+    const auto& [from, to] = layout_.check_windows[i];
+    if (issued < from || issued >= to) continue;
+    WindowTotals& c = check_windows_[i];
+    ++c.total;
+    if (success) ++c.succeeded;
+    if (is_server_error(status)) ++c.server_errors;
+    c.latency.record(latency);
+  }
   if (issued < layout_.warmup) return;
   ++totals_.total;
   if (success) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "resilience/clock.h"
@@ -87,6 +88,15 @@ struct MetricsLayout {
   std::vector<std::string> breaker_types;
   std::vector<std::string> faults;     // labels
   std::vector<Duration> latency_windows;  // sliding windows whose P95/P99 each second is kept
+  // Windows of issue instants, [first, second), over which totals and latencies are kept for
+  // `expect` items judged on part of the run.
+  std::vector<std::pair<Instant, Instant>> check_windows;
+};
+
+// The requests issued within one check window (and answered by the run's end).
+struct WindowTotals {
+  std::uint64_t total = 0, succeeded = 0, server_errors = 0;
+  LatencyHistogram latency;
 };
 
 class Metrics {
@@ -133,6 +143,8 @@ class Metrics {
     return window_quantiles_[(second * layout_.latency_windows.size() + w) * 2 + 1];
   }
   const MetricsLayout& layout() const { return layout_; }
+  // Totals of check window w (layout().check_windows[w]).
+  const WindowTotals& check_window(std::size_t w) const { return check_windows_[w]; }
   std::vector<DependencyMetrics>& dependencies() { return dependencies_; }
   const std::vector<DependencyMetrics>& dependencies() const { return dependencies_; }
   std::vector<BreakerMetrics>& breakers() { return breakers_; }
@@ -161,6 +173,7 @@ class Metrics {
   SpilledVector<BreakerSecondState> breaker_states_;
   SpilledVector<float> window_quantiles_;
   std::vector<Window> windows_;
+  std::vector<WindowTotals> check_windows_;
   std::vector<DependencyMetrics> dependencies_;
   std::vector<BreakerMetrics> breakers_;
   std::vector<FaultMetrics> faults_;

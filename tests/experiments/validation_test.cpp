@@ -210,6 +210,45 @@ TEST(ValidationTest, ExpectReferences) {
   EXPECT_TRUE(has_error(r, "/expect/7", "needs \"at_least\" or \"at_most\""));
 }
 
+// The extension: an sli item judged over a window of the run (from_s / to_s, or during_fault).
+TEST(ValidationTest, SliExpectationWindows) {
+  json doc = read_json("contract-example.json");  // 900 s; faults 120-300 s and 400-460 s
+  doc["expect"] = {{{"sli", "availability"}, {"at_least", 80}, {"during_fault", 0}},
+                   {{"sli", "availability"}, {"at_least", 80}, {"from_s", 300}},
+                   {{"sli", "error_rate"}, {"at_most", 5}, {"from_s", 10}, {"to_s", 20}}};
+  LoadResult r = load(doc);
+  ASSERT_TRUE(r.ok()) << format(r.diagnostics);
+  const auto& x = r.experiment->expect;
+  using std::chrono::seconds;
+  EXPECT_EQ(x[0].window, std::make_pair(Instant(seconds(120)), Instant(seconds(300))));
+  EXPECT_EQ(x[0].during_fault, 0);
+  EXPECT_EQ(x[1].window, std::make_pair(Instant(seconds(300)), Instant(seconds(900)))) << "to_s defaults to the end";
+  EXPECT_EQ(x[2].window, std::make_pair(Instant(seconds(10)), Instant(seconds(20))));
+
+  doc["expect"] = {{{"sli", "availability"}, {"at_least", 80}, {"during_fault", 2}},
+                   {{"sli", "availability"}, {"at_least", 80}, {"during_fault", 0}, {"from_s", 1}},
+                   {{"sli", "availability"}, {"at_least", 80}, {"to_s", 901}},
+                   {{"sli", "availability"}, {"at_least", 80}, {"from_s", 50}, {"to_s", 50}},
+                   {{"breaker", "postgres"}, {"never_opens", true}, {"from_s", 1}},
+                   {{"sli", "availability"}, {"at_least", 80}, {"from_s", -1}}};
+  r = load(doc);
+  EXPECT_TRUE(has_error(r, "/expect/0/during_fault", "fault index 2 is out of range (faults 0 to 1)"));
+  EXPECT_TRUE(has_error(r, "/expect/1/during_fault", "either \"during_fault\" or \"from_s\" / \"to_s\""));
+  EXPECT_TRUE(has_error(r, "/expect/2/to_s", "is after the run's end (900 s)"));
+  EXPECT_TRUE(has_error(r, "/expect/3/from_s", "the window is empty: from_s (50 s) must be before to_s (50 s)"));
+  EXPECT_TRUE(has_error(r, "/expect/4/from_s", "applies only to sli expectations"));
+  EXPECT_TRUE(has_error(r, "/expect/5/from_s", ">= 0"));
+
+  // Each distinct window costs a histogram during the run: at most 100.
+  doc["expect"] = json::array();
+  for (int i = 0; i < 100; ++i) doc["expect"].push_back({{"sli", "availability"}, {"at_least", 1}, {"from_s", i}});
+  ASSERT_TRUE(load(doc).ok());
+  doc["expect"].push_back({{"sli", "availability"}, {"at_least", 2}, {"from_s", 0}});  // the same window again
+  ASSERT_TRUE(load(doc).ok());
+  doc["expect"].push_back({{"sli", "availability"}, {"at_least", 1}, {"from_s", 100}});
+  EXPECT_TRUE(has_error(load(doc), "/expect", "101 distinct sli windows (from_s / to_s / during_fault); the limit is 100"));
+}
+
 TEST(ValidationTest, StagesAndLoadModels) {
   json doc = minimal();
   doc["load"] = {{"users", 3}, {"rps", 5}, {"stages", {{{"duration_s", 10}, {"target_rps", 4}}}}};

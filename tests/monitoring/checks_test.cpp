@@ -236,6 +236,60 @@ TEST_F(ChecksTest, SliBounds) {
   EXPECT_NE(c.detail.find("unknown SLI 'cpu'"), std::string::npos);
 }
 
+// An sli item judged over part of the run (the extension's from_s / to_s and during_fault):
+// only the requests issued in the window count, and the check names its window.
+TEST(WindowedSliChecks, JudgeOnlyTheRequestsIssuedInTheWindow) {
+  using std::chrono::seconds;
+  auto e = testing::basic_experiment(seconds(30));
+  experiments::FaultConfig f0;
+  f0.target = "api";
+  f0.start = seconds(10);
+  f0.duration = seconds(10);
+  e.faults = {f0};
+  const auto sli = [](std::string name, std::optional<double> at_least, std::optional<double> at_most,
+                      Instant from, Instant to, int fault) {
+    Expectation x;
+    x.kind = ExpectKind::kSli;
+    x.sli = std::move(name);
+    x.at_least = at_least;
+    x.at_most = at_most;
+    x.window = std::make_pair(from, to);
+    x.during_fault = fault;
+    return x;
+  };
+  e.expect = {sli("availability", 60, std::nullopt, seconds(10), seconds(20), 0),
+              sli("availability", 99.9, std::nullopt, seconds(20), seconds(30), -1),
+              sli("latency_p99_ms", std::nullopt, 250, seconds(10), seconds(20), 0),
+              sli("throughput_rps", 10, std::nullopt, seconds(5), seconds(15), -1)};
+  ScriptedRun run(e);
+  run.seconds(10, Second{.ok = 10});                                                     // [0, 10)
+  run.seconds(10, Second{.ok = 5, .failed = 5, .failed_latency = millis(300)});          // [10, 20)
+  run.seconds(10, Second{.ok = 10});                                                     // [20, 30)
+  const RunOutcome o = run.outcome();
+  const auto slis = compute_slis(o);
+
+  CheckResult c = check_expectation(o, e.expect[0], slis);
+  EXPECT_EQ(c.name, "sli availability at least 60 during fault 0");
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "availability 50.000 % (100 requests issued from 10.000 s to 20.000 s) is below 60 %");
+
+  c = check_expectation(o, e.expect[1], slis);
+  EXPECT_EQ(c.name, "sli availability at least 99.9 from 20 s to 30 s");
+  EXPECT_TRUE(c.passed) << c.detail;
+  EXPECT_EQ(c.detail, "availability 100.000 % (100 requests issued from 20.000 s to 30.000 s)");
+
+  c = check_expectation(o, e.expect[2], slis);
+  EXPECT_FALSE(c.passed) << "half the window's answers took 300 ms";
+  EXPECT_NE(c.detail.find("latency_p99_ms 300.000 ms"), std::string::npos) << c.detail;
+
+  c = check_expectation(o, e.expect[3], slis);
+  EXPECT_TRUE(c.passed) << "100 requests in 10 s";
+  EXPECT_EQ(c.detail, "throughput_rps 10.000 rps (100 requests issued from 5.000 s to 15.000 s)");
+
+  // The whole run's availability (250 of 300) is what the plain item sees.
+  EXPECT_NEAR(slis[0].current, 250.0 / 3.0, 1e-9);
+}
+
 TEST_F(ChecksTest, DependencyMaxCalls) {
   run_->metrics().dependencies()[0].calls = 157;
   Expectation x;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "experiments/alert_rules.h"
+#include "experiments/check_windows.h"
 #include "experiments/experiment_config.h"
 #include "monitoring/evaluation.h"
 #include "sim/metrics.h"
@@ -50,6 +51,7 @@ class ScriptedRun {
     }
     for (std::size_t i = 0; i < experiment_.faults.size(); ++i) layout.faults.push_back("fault " + std::to_string(i));
     layout.latency_windows = experiments::latency_windows(experiments::effective_alert_rules(experiment_));
+    layout.check_windows = experiments::sli_check_windows(experiment_);
     metrics_ = std::make_unique<sim::Metrics>(layout);
   }
 
