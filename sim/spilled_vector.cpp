@@ -21,7 +21,8 @@ int open_temporary() {
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
 #endif
-  std::string name = dir + "/faultline-timeline-XXXXXX";
+  // mkostemp() replaces the name's last six characters, which must be 'X', with a unique suffix.
+  std::string name = dir + "/faultline-timeline-" + std::string(6, 'X');
   const int tmp = ::mkostemp(name.data(), O_CLOEXEC);
   if (tmp < 0) return -1;
   ::unlink(name.c_str());
