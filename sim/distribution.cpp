@@ -7,6 +7,8 @@
 #include <limits>
 #include <numbers>
 
+#include "sim/round_half_away.h"
+
 namespace faultline::sim {
 
 namespace {
@@ -254,7 +256,7 @@ Duration Distribution::sample(Rng& rng) const {
   // Written so that NaN also lands on 0.
   if (!(ns > 0)) return Duration::zero();
   if (ns >= static_cast<double>(kMaxSample.count())) return kMaxSample;
-  return Duration(std::llround(ns));
+  return Duration(round_half_away(ns));
 }
 
 double Distribution::quantile_ms(double q) const { return raw_quantile(q) * factor_; }
