@@ -63,6 +63,14 @@ class Distribution {
   double quantile_ms(double q) const;
 
   Kind kind() const { return kind_; }
+  // Whether two draws practically never coincide to the nanosecond: a distribution without
+  // atoms above 0. The empirical kinds may have atoms (repeated samples, flat segments, the
+  // ends), so they are not continuous here. Lets a model tell the event loop that a delay
+  // will not recur (EventLoop::schedule_drawn_after).
+  bool continuous() const {
+    return kind_ == Kind::kUniform || kind_ == Kind::kExponential || kind_ == Kind::kNormal ||
+           kind_ == Kind::kLognormal || kind_ == Kind::kPareto;
+  }
   // The parameters as written, e.g. "lognormal(p50=1200ms, p99=6000ms)" or "exponential(mean=5ms)
   // x3".
   std::string describe() const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <exception>
 #include <limits>
 #include <utility>
 
@@ -112,7 +113,7 @@ EventLoop::~EventLoop() = default;
 [[gnu::always_inline]] inline TimerId EventLoop::push_slot(Instant t, std::uint32_t lane,
                                                            std::uint32_t slot) {
   const std::uint64_t seq = ++next_seq_;
-  const Entry e{t.count(), seq, slot, lane};
+  const Entry e = Entry::make(t.count(), seq, slot, lane);
   if (lane == 0) {
     slots_[slot] = SlotState{seq, 0};
     heap_push(e);
@@ -153,17 +154,24 @@ TimerId EventLoop::schedule_slot_after(Duration d, std::uint32_t slot) {
   return push_slot(t, lane_for(d.count()), slot);
 }
 
+TimerId EventLoop::schedule_slot_drawn_after(Duration d, std::uint32_t slot) {
+  assert(callback(slot) && "scheduling an empty callback");
+  if (d <= Duration::zero()) return push_slot(now_, kNowLane, slot);
+  const Instant t = d > Instant::max() - now_ ? Instant::max() : now_ + d;
+  return push_slot(t, 0, slot);
+}
+
 void EventLoop::lane_push(std::uint32_t lane, const Entry& e) {
   Lane& l = lanes_[lane - 1];
   if (!l.head_in_heap) {
     // An empty lane: its first event is its head, and goes straight to the heap.
     l.head_in_heap = true;
-    slots_[e.slot] = SlotState{e.seq, 0};
+    slots_[e.slot()] = SlotState{e.seq, 0};
     heap_push(e);
     return;
   }
   ring_push(l, e);
-  slots_[e.slot] = SlotState{e.seq, lane};
+  slots_[e.slot()] = SlotState{e.seq, lane};
 }
 
 [[gnu::noinline]] void EventLoop::grow_ring(Lane& l) {
@@ -191,7 +199,7 @@ bool EventLoop::lane_take_live(Lane& l, Entry* out) {
       --l.dead;
       continue;
     }
-    slots_[e.slot].lane = 0;  // from now on it is a heap entry (for cancel()'s counts)
+    slots_[e.slot()].lane = 0;  // from now on it is a heap entry (for cancel()'s counts)
     *out = e;
     l.head_in_heap = true;
     return true;
@@ -233,11 +241,12 @@ bool EventLoop::cancel(TimerId id) {
   return true;
 }
 
-// Removes the heap's root `top`; a lane's head gives its place to the lane's next live event.
-void EventLoop::pop_root(Entry top) {
+// Removes the heap's root, whose lane is `lane`; a lane's head gives its place to the lane's
+// next live event.
+void EventLoop::pop_root(std::uint32_t lane) {
   Entry next;
-  if (top.lane != 0 && lane_take_live(lanes_[top.lane - 1], &next)) {
-    sift_down(0, next);
+  if (lane != 0 && lane_take_live(lanes_[lane - 1], &next)) {
+    sift_down(0, next.time, next.seq, next.where);
   } else {
     heap_pop();
   }
@@ -245,7 +254,7 @@ void EventLoop::pop_root(Entry top) {
 
 bool EventLoop::run_next(Instant limit) {
   while (heap_size_ > 0 && dead(heap_[0])) {
-    pop_root(heap_[0]);
+    pop_root(heap_[0].lane());
     --stale_;
   }
   Lane& z = now_lane_;
@@ -263,22 +272,40 @@ bool EventLoop::run_next(Instant limit) {
   } else if (heap_size_ > 0) {
     next = heap_[0];
     if (next.time > limit.count()) return false;
-    pop_root(next);
+    pop_root(next.lane());
   } else {
     return false;
   }
   now_ = Instant(next.time);
-  slots_[next.slot].seq = 0;  // its id is stale from now on: cancel() returns false
+  slots_[next.slot()].seq = 0;  // its id is stale from now on: cancel() returns false
   --live_;
   ++processed_;
   // The callback runs in place (blocks never move) and its slot is freed afterwards, even if
   // it throws, so that an event it schedules never lands in the slot that is running.
-  struct Release {
-    EventLoop* loop;
-    std::uint32_t slot;
-    ~Release() { loop->release_slot(slot); }
-  } release{this, next.slot};
-  callback(next.slot)();
+  {
+    struct Release {
+      EventLoop* loop;
+      std::uint32_t slot;
+      ~Release() {
+        loop->release_slot(slot);
+        loop->running_ = false;
+        // A callback that throws after registering a continuation takes it along.
+        if (loop->continuation_ != nullptr && std::uncaught_exceptions() > 0) {
+          loop->continuation_ = nullptr;
+        }
+      }
+    } release{this, next.slot()};
+    running_ = true;
+    callback(next.slot())();
+  }
+  if (continuation_ != nullptr) {
+    // The continuation is the event after this one (same now()). running_ is false, so it
+    // cannot register another.
+    void (*const run)(void*) = continuation_;
+    continuation_ = nullptr;
+    ++processed_;
+    run(continuation_bytes_);
+  }
   return true;
 }
 
@@ -304,6 +331,12 @@ void EventLoop::stop() { stopped_ = true; }
 [[gnu::always_inline]] inline void EventLoop::heap_push(const Entry& e) {
   // heap_ only grows (by doubling): a size of our own keeps push free of vector's checks.
   if (heap_size_ == heap_.size()) heap_.resize(std::max<std::size_t>(64, 2 * heap_.size()));
+  // The new entry stays in registers and is stored field by field: copied as a struct, it
+  // went through the stack as three 8-byte stores read back by a 16-byte load, which the CPU
+  // cannot forward (a stall on every push, the hottest spot of schedule_after()).
+  const std::int64_t time = e.time;
+  const std::uint64_t seq = e.seq;
+  const std::uint64_t where = e.where;
   std::size_t i = heap_size_++;
   while (i > 0) {
     const std::size_t parent = (i - 1) / kArity;
@@ -311,16 +344,23 @@ void EventLoop::stop() { stopped_ = true; }
     heap_[i] = heap_[parent];
     i = parent;
   }
-  heap_[i] = e;
+  Entry& slot = heap_[i];
+  slot.time = time;
+  slot.seq = seq;
+  slot.where = where;
 }
 
 void EventLoop::heap_pop() {
-  const Entry last = heap_[--heap_size_];
-  if (heap_size_ > 0) sift_down(0, last);
+  const Entry& last = heap_[--heap_size_];  // beyond the heap now: sift_down() never writes it
+  if (heap_size_ > 0) sift_down(0, last.time, last.seq, last.where);
 }
 
-// Moves the hole at `i` down to where `e` belongs, then fills it with `e`.
-void EventLoop::sift_down(std::size_t i, Entry e) {
+// Moves the hole at `i` down to where the entry (time, seq, where) belongs, then fills it.
+// Takes the entry's fields one by one so that they stay in registers, as heap_push() does: an
+// Entry parameter was copied through the stack in 8-byte pieces and read back 16 bytes at a
+// time, which the CPU cannot forward from the stores (a stall on every pop).
+void EventLoop::sift_down(std::size_t i, std::int64_t time, std::uint64_t seq, std::uint64_t where) {
+  const Entry e{time, seq, where};
   const std::size_t n = heap_size_;
   for (;;) {
     const std::size_t first = kArity * i + 1;
@@ -340,7 +380,10 @@ void EventLoop::sift_down(std::size_t i, Entry e) {
     heap_[i] = heap_[best];
     i = best;
   }
-  heap_[i] = e;
+  Entry& hole = heap_[i];
+  hole.time = e.time;
+  hole.seq = e.seq;
+  hole.where = e.where;
 }
 
 // Drops the heap's dead entries; a dead lane head is replaced by its lane's next live event,
@@ -349,13 +392,13 @@ void EventLoop::compact() {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < heap_size_; ++i) {
     Entry e = heap_[i];
-    if (dead(e) && (e.lane == 0 || !lane_take_live(lanes_[e.lane - 1], &e))) continue;
+    if (dead(e) && (e.lane() == 0 || !lane_take_live(lanes_[e.lane() - 1], &e))) continue;
     heap_[kept++] = e;
   }
   heap_size_ = kept;
   stale_ = 0;
   if (heap_size_ < 2) return;
-  for (std::size_t i = (heap_size_ - 2) / kArity + 1; i-- > 0;) sift_down(i, heap_[i]);
+  for (std::size_t i = (heap_size_ - 2) / kArity + 1; i-- > 0;) sift_down(i, heap_[i].time, heap_[i].seq, heap_[i].where);
 }
 
 }  // namespace faultline::sim

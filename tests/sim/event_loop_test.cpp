@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -329,8 +330,11 @@ TEST(EventLoopTest, RandomOperationsMatchAReferenceModel) {
       // Small delays so that many events share an instant; a quarter exactly at now.
       const auto delay = static_cast<std::int64_t>(rng.next_below(4) == 0 ? 0 : rng.next_below(64));
       const int label = next_label++;
+      // Half through the lane search, half straight to the heap: the order must not differ.
       const TimerId id =
-          loop.schedule_after(nanoseconds(delay), [&fired, label] { fired.push_back(label); });
+          rng.next_below(2) == 0
+              ? loop.schedule_after(nanoseconds(delay), [&fired, label] { fired.push_back(label); })
+              : loop.schedule_drawn_after(nanoseconds(delay), [&fired, label] { fired.push_back(label); });
       const Key key{loop.now().count() + delay, order++};
       model.emplace(key, std::make_pair(label, id));
       ASSERT_TRUE(live_ids.emplace(id, key).second) << "id reused while live, op " << op;
@@ -366,6 +370,139 @@ TEST(EventLoopTest, RandomOperationsMatchAReferenceModel) {
   loop.run();
   EXPECT_EQ(fired, pop_model(std::numeric_limits<std::int64_t>::max(), SIZE_MAX));
   EXPECT_TRUE(model.empty());
+}
+
+// try_continue_with(): the continuation is the event right after its callback, at the same
+// instant, before the events the rest of the callback schedules at now().
+TEST(EventLoopTest, ContinuationRunsRightAfterItsCallbackAndBeforeLaterEventsAtNow) {
+  EventLoop loop;
+  std::vector<std::pair<std::string, std::int64_t>> trace;
+  auto log = [&](const char* what) { trace.emplace_back(what, loop.now().count()); };
+  loop.schedule_at(nanoseconds(5), [&] {
+    log("a");
+    EXPECT_TRUE(loop.try_continue_with([&log] { log("continuation"); }));
+    loop.schedule_after(Duration::zero(), [&] { log("zero-delay, scheduled after"); });
+    loop.schedule_at(nanoseconds(5), [&] { log("at 5, scheduled after"); });
+  });
+  loop.schedule_at(nanoseconds(6), [&] { log("b"); });
+  loop.run();
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {
+      {"a", 5}, {"continuation", 5}, {"zero-delay, scheduled after", 5}, {"at 5, scheduled after", 5}, {"b", 6}};
+  EXPECT_EQ(trace, expected);
+  EXPECT_EQ(loop.events_processed(), 5u) << "a continuation counts as an event";
+}
+
+TEST(EventLoopTest, ContinuationIsDeclinedWhereAnEventCouldRunInBetween) {
+  EventLoop loop;
+  EXPECT_FALSE(loop.try_continue_with([] {})) << "no callback is running";
+  int declined = 0, accepted = 0, continuations = 0;
+  auto attempt = [&] {
+    if (loop.try_continue_with([&continuations] { ++continuations; })) {
+      ++accepted;
+    } else {
+      ++declined;
+    }
+  };
+  // Two events due at 5: the first may not continue (the second must run before anything it
+  // would schedule at now()); the second may, once, and its continuation may not continue.
+  loop.schedule_at(nanoseconds(5), attempt);
+  loop.schedule_at(nanoseconds(5), [&] {
+    attempt();
+    attempt();  // one is pending already
+  });
+  loop.schedule_at(nanoseconds(9), [&] {
+    EXPECT_TRUE(loop.try_continue_with([&] { attempt(); }));
+  });
+  loop.run();
+  EXPECT_EQ(accepted, 1);
+  EXPECT_EQ(declined, 3);
+  EXPECT_EQ(continuations, 1);
+
+  // A cancelled event still in the heap at now() also declines (conservatively).
+  EventLoop other;
+  bool ok = true;
+  other.schedule_at(nanoseconds(3), [&] { ok = other.try_continue_with([] {}); });
+  const TimerId dead = other.schedule_at(nanoseconds(3), [] {});
+  other.schedule_at(nanoseconds(2), [&] { other.cancel(dead); });
+  other.run();
+  EXPECT_FALSE(ok);
+}
+
+TEST(EventLoopTest, StopAfterACallbackStillRunsItsContinuation) {
+  EventLoop loop;
+  bool continued = false, later = false;
+  loop.schedule_at(nanoseconds(5), [&] {
+    EXPECT_TRUE(loop.try_continue_with([&continued] { continued = true; }));
+    loop.stop();
+  });
+  loop.schedule_at(nanoseconds(7), [&] { later = true; });
+  loop.run_until(nanoseconds(10));
+  EXPECT_TRUE(continued);
+  EXPECT_FALSE(later);
+  EXPECT_EQ(loop.now().count(), 5);
+}
+
+TEST(EventLoopTest, CallbackThatThrowsDropsItsContinuation) {
+  EventLoop loop;
+  bool continued = false;
+  loop.schedule_at(nanoseconds(5), [&] {
+    EXPECT_TRUE(loop.try_continue_with([&continued] { continued = true; }));
+    throw std::runtime_error("model bug");
+  });
+  loop.schedule_at(nanoseconds(6), [] {});
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  loop.run();
+  EXPECT_FALSE(continued);
+  EXPECT_EQ(loop.now().count(), 6);
+}
+
+// The same random program twice: events that start a child at once, either as a continuation
+// where the loop allows one or always as a zero-delay event. Both runs must run every event
+// at the same instant in the same order: a continuation only skips the queue.
+TEST(EventLoopTest, ContinuationsRunInExactlyTheOrderOfZeroDelayEvents) {
+  struct Program {
+    EventLoop loop;
+    bool continue_where_allowed;
+    std::vector<std::pair<std::uint64_t, std::int64_t>> trace;  // (label, now)
+    std::uint64_t continued = 0;
+    // Each event's choices depend on its label only, so both runs make the same ones.
+    void event(std::uint64_t label) {
+      trace.emplace_back(label, loop.now().count());
+      if (trace.size() > 200'000) return;
+      Rng r(label * 0x9e3779b97f4a7c15ULL + 1);
+      const std::uint64_t children = 1 + r.next_below(2);
+      for (std::uint64_t c = 0; c < children; ++c) {
+        const std::uint64_t child = label * 4 + c + 1;
+        const std::uint64_t kind = r.next_below(4);
+        if (kind == 0) {
+          if (continue_where_allowed && loop.try_continue_with([this, child] { event(child); })) {
+            ++continued;
+          } else {
+            loop.schedule_after(Duration::zero(), [this, child] { event(child); });
+          }
+        } else {
+          // Some delays of 0 or 1 ns, so that events share instants with continuations.
+          const std::uint64_t delay = kind == 1 ? r.next_below(2) : 1 + r.next_below(1000);
+          loop.schedule_after(nanoseconds(static_cast<std::int64_t>(delay)),
+                              [this, child] { event(child); });
+        }
+      }
+    }
+    void run() {
+      for (std::uint64_t root = 0; root < 64; ++root) {
+        loop.schedule_at(nanoseconds(static_cast<std::int64_t>(root * 7)), [this, root] { event(root + (1ULL << 40)); });
+      }
+      loop.run();
+    }
+  };
+  Program with{.continue_where_allowed = true}, without{.continue_where_allowed = false};
+  with.run();
+  without.run();
+  EXPECT_GT(with.continued, 1000u) << "the program must exercise continuations";
+  EXPECT_EQ(without.continued, 0u);
+  ASSERT_EQ(with.trace.size(), without.trace.size());
+  EXPECT_TRUE(with.trace == without.trace);
+  EXPECT_EQ(with.loop.events_processed(), without.loop.events_processed());
 }
 
 // Steady state: a timer wheel of self-rescheduling events, each arming and cancelling a
