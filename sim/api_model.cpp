@@ -142,6 +142,13 @@ void ApiModel::start(std::uint32_t index) {
   if (r.overhead_scale != 1.0) {
     overhead = Duration(static_cast<std::int64_t>(static_cast<double>(overhead.count()) * r.overhead_scale));
   }
+  // Without overhead the first step is the next event: run it as the continuation of this
+  // one (no timer, no trip through the queue) where nothing else could run in between.
+  if (overhead.count() == 0 && loop_.try_continue_with([this, index, gen = r.generation] {
+        if (requests_[index].generation == gen) run_step(index);
+      })) {
+    return;
+  }
   r.work_timer = loop_.schedule_after(overhead, [this, index, gen = r.generation] {
     if (requests_[index].generation != gen) return;
     requests_[index].work_timer = kNoTimer;

@@ -69,11 +69,26 @@ void DependencyModel::start_service(std::uint32_t index) {
   ++busy_;
   Slot& s = slots_[index];
   s.queued = false;
-  Duration service = spec_.latency.sample(rng_);
+  Duration service;
+  if (next_service_.count() >= 0) {
+    service = next_service_;
+  } else {
+    service = spec_.latency.sample(rng_);
+  }
   if (s.service_scale != 1.0) {
     service = Duration(static_cast<std::int64_t>(static_cast<double>(service.count()) * s.service_scale));
   }
-  loop_.schedule_after(service, [this, index] { finish_service(index); });
+  if (spec_.latency.continuous()) {
+    loop_.schedule_drawn_after(service, [this, index] { finish_service(index); });
+  } else {
+    loop_.schedule_after(service, [this, index] { finish_service(index); });
+  }
+  // Without errors the stream draws nothing but service times, so the next one can be drawn
+  // ahead: the same draws in the same order, with the draw's latency (a logarithm for the
+  // usual distributions) off the path that files this service's completion.
+  if (spec_.error_rate == 0 && spec_.latency.kind() != Distribution::Kind::kConstant) {
+    next_service_ = spec_.latency.sample(rng_);
+  }
 }
 
 void DependencyModel::finish_service(std::uint32_t index) {

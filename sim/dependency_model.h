@@ -66,6 +66,7 @@ class DependencyModel final : public Dependency {
   EventLoop& loop_;
   DependencySpec spec_;
   Rng rng_;
+  Duration next_service_{-1};  // without errors: the next service time, drawn ahead (-1: none)
   int concurrency_;
   int busy_ = 0;
   std::vector<Slot> slots_;

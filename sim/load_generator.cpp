@@ -4,18 +4,9 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/round_half_away.h"
+
 namespace faultline::sim {
-
-namespace {
-
-// std::llround for x in [0, 2^63), without the libm call: the truncation and the fraction
-// are exact, so halves round away from zero exactly as llround does.
-std::int64_t round_half_away(double x) {
-  const auto whole = static_cast<std::int64_t>(x);
-  return whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0);
-}
-
-}  // namespace
 
 LoadGenerator::LoadGenerator(EventLoop& loop, LoadSpec spec, std::uint64_t seed, RequestSink& sink)
     : loop_(loop),
@@ -136,16 +127,30 @@ void LoadGenerator::user_answered(std::uint32_t user) {
 // Open model: a non-homogeneous Poisson process by thinning (Lewis & Shedler): candidates at
 // the envelope rate, each kept with probability rate(t) / envelope.
 void LoadGenerator::schedule_next_arrival() {
-  Duration gap;
   if (spec_.uniform_arrivals) {
     const double rate = std::max(target_at(loop_.now()), max_rate_ * 1e-3);
-    gap = Duration(static_cast<std::int64_t>(std::llround(1e9 / rate)));
+    const Duration gap(round_half_away(1e9 / rate));
+    if (loop_.now() + gap < spec_.until) loop_.schedule_after(gap, [this] { arrival(); });
+    return;
+  }
+  // Without stages the arrivals stream draws nothing but gaps, so the next gap can be drawn
+  // one arrival ahead: the same draws in the same order, but the logarithm's latency is then
+  // off the path that files this arrival (measured: 9 % of an M/M/1 run was spent waiting on
+  // it). With stages, thinning draws from the same stream between gaps, so no look-ahead.
+  Duration gap;
+  if (next_gap_.count() >= 0) {
+    gap = next_gap_;
   } else {
-    const double u = arrivals_rng_.next_double_open();
-    gap = Duration(round_half_away(-std::log(u) * 1e9 / max_rate_));
+    gap = draw_gap();
   }
   if (loop_.now() + gap >= spec_.until) return;
-  loop_.schedule_after(gap, [this] { arrival(); });
+  loop_.schedule_drawn_after(gap, [this] { arrival(); });
+  if (spec_.stages.empty()) next_gap_ = draw_gap();
+}
+
+Duration LoadGenerator::draw_gap() {
+  const double u = arrivals_rng_.next_double_open();
+  return Duration(round_half_away(-std::log(u) * 1e9 / max_rate_));
 }
 
 void LoadGenerator::arrival() {

@@ -59,6 +59,7 @@ class LoadGenerator {
   void user_iteration(std::uint32_t user);
   void user_answered(std::uint32_t user);
   void schedule_next_arrival();
+  Duration draw_gap();
   void arrival();
   std::uint32_t pick_endpoint();
 
@@ -75,6 +76,7 @@ class LoadGenerator {
   std::uint32_t active_users_ = 0;
   std::vector<bool> running_;
   double max_rate_ = 0;  // open model: the thinning envelope
+  Duration next_gap_{-1};  // open model without stages: the next gap, drawn ahead (-1: none)
 };
 
 }  // namespace faultline::sim

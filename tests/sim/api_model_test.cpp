@@ -65,6 +65,23 @@ TEST_F(ApiModelTest, WorkersThenFifoQueueThen503AtOnce) {
   EXPECT_EQ(to_millis(metrics_->latency().max()), 200.0);
 }
 
+// With no API overhead a request's first call is made in its arrival's event (as a
+// continuation) only when no other event is due at that instant. Here the server's completion
+// of the first call is due at 100 ms, the instant the second request arrives, and was filed
+// after it: it still frees the server before the second call, exactly as when the first step
+// was an event of its own, so the second request is served instead of turned away.
+TEST_F(ApiModelTest, ArrivalTiedWithACompletionFindsTheServerFreedWithoutOverhead) {
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {one_step()},
+        {.name = "db", .concurrency = 1, .queue_limit = 0, .latency = Distribution::constant(100)});
+  submit_at(Instant{});
+  submit_at(Instant(milliseconds(100)));
+  loop_.run();
+  EXPECT_EQ(status_count(200), 2u);
+  EXPECT_EQ(status_count(503), 0u);
+  EXPECT_EQ(metrics_->latency().max(), milliseconds(100));
+  EXPECT_EQ(loop_.now(), Instant(milliseconds(200)));
+}
+
 TEST_F(ApiModelTest, StepTimeoutGives504AtExactlyTheTimeout) {
   build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(2)}, {one_step(milliseconds(2000))},
         {.name = "ai", .concurrency = 100, .latency = Distribution::constant(5000)});

@@ -115,6 +115,30 @@ TEST(DependencyModelTest, ErrorRateFailsThatShareOfCalls) {
   EXPECT_NEAR(errors / 100000.0, 0.3, 0.01) << "seed=3";
 }
 
+// Without errors the model draws each service time one call ahead; with errors it does not
+// (the error draws sit between them). Either way a single server fed a backlog at 0 finishes
+// call k at the sum of the stream's first k service draws, taken in the order of the model.
+TEST(DependencyModelTest, ServiceTimesAreTheStreamsDrawsInOrderWithAndWithoutErrors) {
+  for (const double error_rate : {0.0, 0.25}) {
+    EventLoop loop;
+    const Distribution latency = Distribution::lognormal_from_quantiles(20, 200);
+    DependencyModel dep(loop, {.name = "db", .concurrency = 1, .latency = latency, .error_rate = error_rate},
+                        make_stream(6, "db"));
+    std::vector<std::pair<Instant, CallStatus>> done;
+    for (int i = 0; i < 500; ++i) dep.call([&](CallStatus s) { done.emplace_back(loop.now(), s); });
+    loop.run();
+    Rng stream = make_stream(6, "db");
+    Instant t{};
+    ASSERT_EQ(done.size(), 500u);
+    for (std::size_t k = 0; k < done.size(); ++k) {
+      t += latency.sample(stream);
+      const bool failed = error_rate > 0 && stream.bernoulli(error_rate);
+      ASSERT_EQ(done[k].first, t) << "call " << k << ", error rate " << error_rate;
+      ASSERT_EQ(done[k].second, failed ? CallStatus::kError : CallStatus::kOk) << "call " << k;
+    }
+  }
+}
+
 TEST(DependencyModelTest, RaisingConcurrencyStartsQueuedCallsAtThatInstant) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "db", .concurrency = 1, .latency = Distribution::constant(100)},

@@ -82,6 +82,41 @@ TEST(LoadGeneratorTest, OpenPoissonArrivalsHitTheirRate) {
   for (auto u : sink.users) ASSERT_LT(u, 1000u) << "open model: 1000 user ids by default";
 }
 
+// The generator draws each gap one arrival ahead; the instants must still be the stream's
+// gaps in order: -ln(u) / rate, rounded to the nanosecond, from the "load/arrivals" stream.
+TEST(LoadGeneratorTest, PoissonArrivalInstantsAreTheStreamsGapsInOrder) {
+  EventLoop loop;
+  DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(1)},
+                      make_stream(4, "s"));
+  struct Recorder : RequestSink {
+    EventLoop* loop;
+    std::vector<Instant> at;
+    void submit(std::uint32_t, std::uint64_t, Answered answered) override {
+      at.push_back(loop->now());
+      if (answered) answered();
+    }
+  } sink;
+  sink.loop = &loop;
+  LoadSpec spec;
+  spec.closed = false;
+  spec.rps = 400;
+  spec.endpoint_weights = {1};
+  spec.until = std::chrono::seconds(50);
+  LoadGenerator load(loop, spec, 4, sink);
+  load.start();
+  loop.run();
+  Rng stream = make_stream(4, "load/arrivals");
+  Instant t{};
+  std::vector<Instant> expected;
+  for (;;) {
+    t += Duration(std::llround(-std::log(stream.next_double_open()) * 1e9 / 400));
+    if (t >= spec.until) break;
+    expected.push_back(t);
+  }
+  ASSERT_GT(expected.size(), 19000u);
+  EXPECT_TRUE(sink.at == expected) << sink.at.size() << " arrivals, expected " << expected.size();
+}
+
 TEST(LoadGeneratorTest, UniformArrivalsAreEvenlySpaced) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(0)},
