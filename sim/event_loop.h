@@ -44,11 +44,7 @@ class EventLoop final : public Scheduler {
             typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback> &&
                                         std::is_nothrow_constructible_v<std::decay_t<F>, F&&>>>
   TimerId schedule_after(Duration d, F&& f) {
-    const std::uint32_t slot = acquire_slot();
-    Callback* cb = &callback(slot);
-    cb->~Callback();  // a free slot's callback is empty
-    ::new (static_cast<void*>(cb)) Callback(std::forward<F>(f));
-    return schedule_slot_after(d, slot);
+    return schedule_slot_after(d, emplace_callback(std::forward<F>(f)));
   }
   // The same for a delay drawn from a continuous distribution (a service time, a Poisson
   // gap): such a delay practically never recurs to the nanosecond, so the event skips the
@@ -58,11 +54,7 @@ class EventLoop final : public Scheduler {
             typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback> &&
                                         std::is_nothrow_constructible_v<std::decay_t<F>, F&&>>>
   TimerId schedule_drawn_after(Duration d, F&& f) {
-    const std::uint32_t slot = acquire_slot();
-    Callback* cb = &callback(slot);
-    cb->~Callback();
-    ::new (static_cast<void*>(cb)) Callback(std::forward<F>(f));
-    return schedule_slot_drawn_after(d, slot);
+    return schedule_slot_drawn_after(d, emplace_callback(std::forward<F>(f)));
   }
   // Runs `f` as the event that follows the running callback, in place of a zero-delay event
   // when nothing could run between the two: returns true if `f` will run right after the
@@ -183,6 +175,15 @@ class EventLoop final : public Scheduler {
     return free_[--free_count_];
   }
   void grow_slots();
+  // Builds `f` in a free slot's callback (empty while free) and returns the slot.
+  template <typename F>
+  std::uint32_t emplace_callback(F&& f) {
+    const std::uint32_t slot = acquire_slot();
+    Callback* cb = &callback(slot);
+    cb->~Callback();
+    ::new (static_cast<void*>(cb)) Callback(std::forward<F>(f));
+    return slot;
+  }
   void release_slot(std::uint32_t slot);
   Callback& callback(std::uint32_t slot) {
     return blocks_[slot >> kBlockBits][slot & ((std::uint32_t{1} << kBlockBits) - 1)];

@@ -98,8 +98,12 @@ TEST_F(FaultyApiTest, CapacityLowersTheWorkersAndHitsTheRequestsItMakesWait) {
   EXPECT_EQ(metrics_->faults()[0].hits, 200u) << "the 200 requests sent in [10 s, 20 s)";
   EXPECT_EQ(status_count(200), 600u);
   for (const Answer& a : answers_) {
-    if (a.sent < seconds(10)) EXPECT_EQ(a.answered - a.sent, milliseconds(100)) << "before: no wait";
-    if (a.sent >= seconds(10) && a.sent < seconds(20)) EXPECT_GT(a.answered - a.sent, milliseconds(100));
+    if (a.sent < seconds(10)) {
+      EXPECT_EQ(a.answered - a.sent, milliseconds(100)) << "before: no wait";
+    }
+    if (a.sent >= seconds(10) && a.sent < seconds(20)) {
+      EXPECT_GT(a.answered - a.sent, milliseconds(100));
+    }
   }
 }
 

@@ -166,7 +166,9 @@ TEST_F(FaultyDependencyTest, CapacityHitsAreTheCallsItMakesWait) {
   EXPECT_EQ(metrics_->faults()[0].hits, 200u) << "the 200 calls sent in [10 s, 20 s)";
   ASSERT_EQ(answers_.size(), 600u);
   for (const auto& a : answers_) {
-    if (a.sent < seconds(10)) EXPECT_EQ(a.answered - a.sent, milliseconds(100)) << "before: no wait";
+    if (a.sent < seconds(10)) {
+      EXPECT_EQ(a.answered - a.sent, milliseconds(100)) << "before: no wait";
+    }
   }
 }
 

@@ -461,6 +461,7 @@ TEST(EventLoopTest, CallbackThatThrowsDropsItsContinuation) {
 // at the same instant in the same order: a continuation only skips the queue.
 TEST(EventLoopTest, ContinuationsRunInExactlyTheOrderOfZeroDelayEvents) {
   struct Program {
+    explicit Program(bool allowed) : continue_where_allowed(allowed) {}
     EventLoop loop;
     bool continue_where_allowed;
     std::vector<std::pair<std::uint64_t, std::int64_t>> trace;  // (label, now)
@@ -495,7 +496,7 @@ TEST(EventLoopTest, ContinuationsRunInExactlyTheOrderOfZeroDelayEvents) {
       loop.run();
     }
   };
-  Program with{.continue_where_allowed = true}, without{.continue_where_allowed = false};
+  Program with(/*allowed=*/true), without(/*allowed=*/false);
   with.run();
   without.run();
   EXPECT_GT(with.continued, 1000u) << "the program must exercise continuations";
