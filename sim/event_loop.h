@@ -56,18 +56,17 @@ class EventLoop final : public Scheduler {
   TimerId schedule_drawn_after(Duration d, F&& f) {
     return schedule_slot_drawn_after(d, emplace_callback(std::forward<F>(f)));
   }
-  // Runs `f` as the event that follows the running callback, in place of a zero-delay event
-  // when nothing could run between the two: returns true if `f` will run right after the
-  // running callback returns, false (doing nothing: schedule an event instead) if no callback
+  // Runs `f` as the event that follows the running callback, in place of a zero-delay event,
+  // when nothing could run between the two. Returns true if `f` will run right after the
+  // running callback returns; false, doing nothing (schedule an event instead), if no callback
   // is running, if an event is already due at now() (it must run first), or if a continuation
   // is pending or running. Events the rest of the callback schedules at now() run after `f`,
-  // exactly as after a zero-delay event scheduled here: the order of events is unchanged, and
-  // `f` counts as one in events_processed(). It cannot be cancelled; `f` checks its state.
-  // What saves a request with no API overhead a trip through the queue (a third of the events
-  // of an M/M/1 run).
-  // `f` must be trivially copyable and at most 16 bytes (a few captured indices): stored as
-  // raw bytes beside a plain function pointer, it costs no construction, move or destruction
-  // through a type-erased table.
+  // exactly as after a zero-delay event scheduled here, so the order of events is unchanged;
+  // `f` counts as one in events_processed() and cannot be cancelled (it checks its state).
+  // It saves a request with no API overhead a trip through the queue (a third of the events
+  // of an M/M/1 run). `f` must be trivially copyable and at most 16 bytes (a few captured
+  // indices): kept as raw bytes beside a plain function pointer, it costs no construction,
+  // move or destruction through a type-erased table.
   template <typename F>
   bool try_continue_with(const F& f) {
     static_assert(std::is_trivially_copyable_v<F> && sizeof(F) <= sizeof(continuation_bytes_) &&
