@@ -75,4 +75,6 @@ std::string quote(std::string_view text, std::size_t max_chars) {
   return quote_value(nlohmann::json(std::string(text.substr(0, max_chars + 8))), max_chars);
 }
 
+std::string quote_path(std::string_view path) { return quote(path, 4096); }
+
 }  // namespace faultline::experiments

@@ -39,5 +39,9 @@ std::string pointer_append(std::string_view base, std::size_t index);
 // Containers are described ("an array of 3 items"), not dumped.
 std::string quote_value(const nlohmann::json& value, std::size_t max_chars = 60);
 std::string quote(std::string_view text, std::size_t max_chars = 60);
+// A file's path as it should appear in a message: quoted like quote(), but whole up to 4096
+// bytes (Linux's PATH_MAX). A path cut at 60 characters loses its end, the file's name, which
+// is the part the user needs (and a checkout in a deep folder made every such message useless).
+std::string quote_path(std::string_view path);
 
 }  // namespace faultline::experiments

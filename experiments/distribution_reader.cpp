@@ -119,13 +119,13 @@ std::optional<Distribution> read_samples_file(ReadContext& ctx, const json& file
     return Distribution::empirical_samples(it->second);
   std::string text;
   if (const auto err = read_data_file(resolved, text)) {
-    ctx.error(pointer, fmt::format("samples file {}: {}", quote(resolved), *err));
+    ctx.error(pointer, fmt::format("samples file {}: {}", quote_path(resolved), *err));
     return std::nullopt;
   }
   std::string parse_error;
   auto samples = parse_samples(text, &parse_error);
   if (!samples) {
-    ctx.error(pointer, fmt::format("samples file {}: {}", quote(resolved), parse_error));
+    ctx.error(pointer, fmt::format("samples file {}: {}", quote_path(resolved), parse_error));
     return std::nullopt;
   }
   cache[resolved] = *samples;
@@ -168,7 +168,7 @@ std::optional<Distribution> read_histogram_file(const Fields& f) {
   const std::string resolved = path.lexically_normal().string();
   std::string text;
   if (const auto err = read_data_file(resolved, text)) {
-    ctx.error(pointer, fmt::format("histogram file {}: {}", quote(resolved), *err));
+    ctx.error(pointer, fmt::format("histogram file {}: {}", quote_path(resolved), *err));
     return std::nullopt;
   }
   std::string error;
@@ -176,7 +176,7 @@ std::optional<Distribution> read_histogram_file(const Fields& f) {
   const auto points =
       histogram ? histogram_quantile_points(histogram->buckets, unit_ms, &error) : std::nullopt;
   if (!points) {
-    ctx.error(pointer, fmt::format("histogram file {}: {}", quote(resolved), error));
+    ctx.error(pointer, fmt::format("histogram file {}: {}", quote_path(resolved), error));
     return std::nullopt;
   }
   return Distribution::empirical(*points);

@@ -330,6 +330,11 @@ TEST(ValidationTest, EmpiricalFileMissingOrMalformed) {
   r = load_experiment_json(doc, data_path("empirical-file.json"));
   EXPECT_TRUE(has_error(r, "/dependencies/ai/latency_ms/file",
                         "line 1: \"{\" is not a number of milliseconds"));
+  // A path of any realistic length is shown whole: its end is the file's name.
+  const std::string deep = std::string(300, 'd') + "/samples.csv";
+  doc["dependencies"]["ai"]["latency_ms"]["file"] = deep;
+  r = load_experiment_json(doc, data_path("empirical-file.json"));
+  EXPECT_TRUE(has_error(r, "/dependencies/ai/latency_ms/file", "/" + deep + "\": cannot open"));
 }
 
 TEST(ValidationTest, EnvVariables) {
