@@ -130,7 +130,7 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     for (const auto& f : p.faults) {
       if (e.faults[f.index].target != d.name) continue;
       mine.push_back(f);
-      streams.push_back(sim::make_stream(e.seed, "fault/" + std::to_string(f.index)));
+      streams.push_back(faults::fault_stream(e.seed, f.index));
     }
     sim::Dependency* dep = p.models.back().get();
     if (!mine.empty()) {
@@ -267,7 +267,7 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     for (const auto& f : p.faults) {
       if (e.faults[f.index].target != "api") continue;
       mine.push_back(f);
-      streams.push_back(sim::make_stream(e.seed, "fault/" + std::to_string(f.index)));
+      streams.push_back(faults::fault_stream(e.seed, f.index));
     }
     if (!mine.empty()) {
       p.faulty_api = std::make_unique<faults::FaultyApi>(loop_, *p.api, std::move(mine), std::move(streams), *metrics_);

@@ -4,6 +4,10 @@
 
 namespace faultline::faults {
 
+sim::Rng fault_stream(std::uint64_t seed, std::size_t index) {
+  return sim::make_stream(seed, "fault/" + std::to_string(index));
+}
+
 const char* to_string(FaultKind kind) {
   switch (kind) {
     case FaultKind::kLatency: return "latency";

@@ -22,6 +22,10 @@ enum class FaultKind { kLatency, kSlowdown, kError, kOutage, kHang, kCapacity, k
 
 const char* to_string(FaultKind kind);
 
+// The random stream of the experiment's fault number `index` (its owner name is
+// "fault/<index>"): the one place that names it, since renaming it would change every draw.
+sim::Rng fault_stream(std::uint64_t seed, std::size_t index);
+
 struct Fault {
   std::size_t index = 0;   // position in the experiment's `faults`, for metrics and checks
   FaultKind kind = FaultKind::kOutage;

@@ -6,8 +6,12 @@
 namespace faultline::sim {
 
 DependencyModel::DependencyModel(EventLoop& loop, DependencySpec spec, Rng rng)
-    : loop_(loop), spec_(std::move(spec)), rng_(rng), concurrency_(spec_.concurrency) {
-}
+    : loop_(loop),
+      spec_(std::move(spec)),
+      rng_(rng),
+      drawn_latency_(spec_.latency.continuous()),
+      draw_ahead_(spec_.error_rate == 0 && spec_.latency.kind() != Distribution::Kind::kConstant),
+      concurrency_(spec_.concurrency) {}
 
 std::uint32_t DependencyModel::acquire_slot() {
   if (free_.empty()) {
@@ -78,7 +82,7 @@ void DependencyModel::start_service(std::uint32_t index) {
   if (s.service_scale != 1.0) {
     service = Duration(static_cast<std::int64_t>(static_cast<double>(service.count()) * s.service_scale));
   }
-  if (spec_.latency.continuous()) {
+  if (drawn_latency_) {
     loop_.schedule_drawn_after(service, [this, index] { finish_service(index); });
   } else {
     loop_.schedule_after(service, [this, index] { finish_service(index); });
@@ -86,9 +90,7 @@ void DependencyModel::start_service(std::uint32_t index) {
   // Without errors the stream draws nothing but service times, so the next one can be drawn
   // ahead: the same draws in the same order, with the draw's latency (a logarithm for the
   // usual distributions) off the path that files this service's completion.
-  if (spec_.error_rate == 0 && spec_.latency.kind() != Distribution::Kind::kConstant) {
-    next_service_ = spec_.latency.sample(rng_);
-  }
+  if (draw_ahead_) next_service_ = spec_.latency.sample(rng_);
 }
 
 void DependencyModel::finish_service(std::uint32_t index) {

@@ -67,6 +67,11 @@ class DependencyModel final : public Dependency {
   DependencySpec spec_;
   Rng rng_;
   Duration next_service_{-1};  // without errors: the next service time, drawn ahead (-1: none)
+  // Decided once from the spec: service times drawn from a continuous distribution (filed
+  // with schedule_drawn_after), and whether the next one is drawn ahead (a stream that draws
+  // service times only, and draws at all).
+  bool drawn_latency_;
+  bool draw_ahead_;
   int concurrency_;
   int busy_ = 0;
   std::vector<Slot> slots_;

@@ -45,7 +45,7 @@ class FaultyApiTest : public ::testing::Test {
     std::vector<sim::Rng> streams;
     for (std::size_t i = 0; i < faults.size(); ++i) {
       faults[i].index = i;
-      streams.push_back(sim::make_stream(1, "fault/" + std::to_string(i)));
+      streams.push_back(fault_stream(1, i));
     }
     faulty_ = std::make_unique<FaultyApi>(loop_, *api_, std::move(faults), std::move(streams), *metrics_);
     faulty_->arm();
