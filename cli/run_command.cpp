@@ -8,14 +8,21 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
-#include "cli/experiment_run.h"
-#include "cli/interrupt.h"
+#include "batch/experiment_run.h"
+#include "batch/interrupt.h"
 #include "cli/options.h"
 #include "experiments/loader.h"
 #include "monitoring/console_report.h"
 #include "monitoring/terminal.h"
 
 namespace faultline::cli {
+
+using batch::ExperimentRun;
+using batch::install_interrupt_handlers;
+using batch::interrupted_exit_code;
+using batch::run_experiment;
+using batch::RunOptions;
+using batch::write_results;
 
 namespace po = boost::program_options;
 

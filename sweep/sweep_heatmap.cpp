@@ -1,4 +1,4 @@
-#include "cli/sweep_heatmap.h"
+#include "sweep/sweep_heatmap.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "monitoring/svg_chart.h"
 
-namespace faultline::cli {
+namespace faultline::sweep {
 
 namespace {
 
@@ -374,4 +374,4 @@ std::string sweep_html(const SweepPlan& plan, const SweepSummary& summary) {
   return h + "</table></div></body></html>\n";
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::sweep

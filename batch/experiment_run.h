@@ -18,7 +18,7 @@
 #include "experiments/world.h"
 #include "monitoring/evaluation.h"
 
-namespace faultline::cli {
+namespace faultline::batch {
 
 struct RunOptions {
   std::optional<Instant> stop_at;  // health reports stop the world at an instant
@@ -44,4 +44,4 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
 bool write_results(const ExperimentRun& run, const std::string& out_dir,
                    const std::vector<std::string>& set_args, std::string* error);
 
-}  // namespace faultline::cli
+}  // namespace faultline::batch

@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "batch/run_metrics.h"
+#include "batch/shard.h"
 #include "experiments/diagnostic.h"
 
-namespace faultline::cli {
+namespace faultline::sweep {
 
 // One combination of parameter values. `values[i]` goes to `SweepPlan::parameters[i]`.
 struct SweepPoint {
@@ -37,11 +39,8 @@ struct Constraint {
   double bound = 0;
 };
 
-struct Objective {
-  std::string text;  // as written, or the default "maximize availability"
-  std::string metric;
-  bool maximize = true;
-};
+using batch::Objective;
+using batch::Shard;
 
 struct SweepPlan {
   std::string name;                     // the experiment's name: results/<name>/
@@ -66,12 +65,6 @@ struct RunRef {
   std::size_t point = 0;
   int replication = 0;
   std::size_t index = 0;  // point * seeds + replication: the run's place in the plan
-};
-
-// The 1/count of the runs a shard takes (0-based index).
-struct Shard {
-  int index = 0;
-  int count = 1;
 };
 
 inline constexpr std::size_t kMaxSweepRuns = 1'000'000;
@@ -99,22 +92,13 @@ std::string run_id(const SweepPlan& plan, const RunRef& run);
 // paths, the seed replaced by the replication's.
 nlohmann::json run_document(const SweepPlan& plan, const RunRef& run);
 
-// 16 hex digits identifying a run's inputs (its document and the faultline version): a result
-// file is reused only when its hash matches.
-std::string run_hash(const nlohmann::json& run_document);
-
-// Parses "I/N" (0 <= I < N). nullopt with `error` set otherwise.
-std::optional<Shard> parse_shard(const std::string& text, std::string* error);
-
-// The metric names a run records and objectives/constraints may use: the SLIs with their units,
-// degraded_rate, latency_mean_ms/p50, checks_passed, breaker totals, then per-breaker counts
-// (`breaker_open_transitions.<name>`...).
-std::vector<std::string> sweep_metric_names(const std::vector<std::string>& breakers);
-// The canonical name of `name` (aliases: latency_p95, latency_p99, throughput, check_pass_rate),
-// or "" when it is not a metric.
-std::string canonical_metric(const std::string& name, const std::vector<std::string>& breakers);
+// The metrics a run records (batch::metric_names) and their canonical names.
+inline std::vector<std::string> sweep_metric_names(const std::vector<std::string>& breakers) {
+  return batch::metric_names(breakers);
+}
+using batch::canonical_metric;
 
 std::string to_string(CompareOp op);
 bool compare(double value, CompareOp op, double bound);
 
-}  // namespace faultline::cli
+}  // namespace faultline::sweep

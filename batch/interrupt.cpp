@@ -1,9 +1,9 @@
-#include "cli/interrupt.h"
+#include "batch/interrupt.h"
 
 #include <atomic>
 #include <csignal>
 
-namespace faultline::cli {
+namespace faultline::batch {
 
 namespace {
 std::atomic<int> g_signal{0};
@@ -22,4 +22,4 @@ int interrupted() { return g_signal.load(std::memory_order_relaxed); }
 
 int interrupted_exit_code() { return 128 + interrupted(); }
 
-}  // namespace faultline::cli
+}  // namespace faultline::batch

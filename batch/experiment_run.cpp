@@ -1,4 +1,4 @@
-#include "cli/experiment_run.h"
+#include "batch/experiment_run.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/interrupt.h"
+#include "batch/interrupt.h"
 #include "monitoring/atomic_file.h"
 #include "monitoring/evaluate.h"
 #include "monitoring/html_report.h"
@@ -19,7 +19,7 @@
 #define FAULTLINE_VERSION "0.1.0"
 #endif
 
-namespace faultline::cli {
+namespace faultline::batch {
 
 ExperimentRun run_experiment(experiments::Experiment experiment, const RunOptions& options) {
   ExperimentRun run;
@@ -100,4 +100,4 @@ bool write_results(const ExperimentRun& run, const std::string& out_dir,
   return monitoring::write_folder_atomic(out_dir + "/" + run.experiment->name, files, error);
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::batch

@@ -1,4 +1,4 @@
-#include "cli/sweep_plan.h"
+#include "sweep/sweep_plan.h"
 
 #include <fmt/format.h>
 
@@ -15,35 +15,17 @@
 #define FAULTLINE_VERSION "0.1.0"
 #endif
 
-namespace faultline::cli {
+namespace faultline::sweep {
 
 using nlohmann::json;
 
 namespace {
 
-constexpr const char* kDefaultObjective = "maximize availability";
+using batch::kDefaultObjective;
+using batch::metric_hint;
 // A random search gives up drawing new distinct points after this many draws per sample, so a
 // space smaller than `samples` ends the search instead of looping.
 constexpr int kDrawsPerSample = 100;
-
-const std::vector<std::string>& fixed_metrics() {
-  static const std::vector<std::string> kNames = {"availability",
-                                                  "error_rate",
-                                                  "degraded_rate",
-                                                  "latency_mean_ms",
-                                                  "latency_p50_ms",
-                                                  "latency_p95_ms",
-                                                  "latency_p99_ms",
-                                                  "throughput_rps",
-                                                  "checks_passed",
-                                                  "breaker_open_transitions",
-                                                  "breaker_calls_while_open",
-                                                  "breaker_rejected"};
-  return kNames;
-}
-
-const char* const kPerBreaker[] = {"breaker_open_transitions", "breaker_calls_while_open",
-                                   "breaker_rejected"};
 
 std::string trim(const std::string& s) {
   std::size_t b = 0, e = s.size();
@@ -53,15 +35,6 @@ std::string trim(const std::string& s) {
 }
 
 std::string hex16(std::uint64_t v) { return fmt::format("{:016x}", v); }
-
-std::string metric_hint(const std::vector<std::string>& breakers) {
-  std::string names;
-  for (const auto& m : fixed_metrics()) names += (names.empty() ? "" : ", ") + m;
-  if (!breakers.empty())
-    names += fmt::format(", breaker_open_transitions.<breaker> (breakers: {})",
-                         fmt::join(breakers, ", "));
-  return names;
-}
 
 // "<metric> <op> <number>": the operator is found first, so metric names may hold any
 // character but the operator ones.
@@ -110,30 +83,6 @@ std::optional<Constraint> parse_constraint(const std::string& text,
     return std::nullopt;
   }
   return c;
-}
-
-std::optional<Objective> parse_objective(const std::string& text,
-                                         const std::vector<std::string>& breakers,
-                                         std::string* error) {
-  Objective o;
-  o.text = text;
-  const std::string t = trim(text);
-  const std::size_t space = t.find_first_of(" \t");
-  const std::string verb = t.substr(0, space);
-  if (verb != "maximize" && verb != "minimize") {
-    *error =
-        "expected \"maximize <metric>\" or \"minimize <metric>\" (e.g. \"maximize availability\")";
-    return std::nullopt;
-  }
-  o.maximize = verb == "maximize";
-  const std::string name = space == std::string::npos ? "" : trim(t.substr(space));
-  o.metric = canonical_metric(name, breakers);
-  if (o.metric.empty()) {
-    *error = fmt::format("unknown metric {} (known: {})", experiments::quote(name),
-                         metric_hint(breakers));
-    return std::nullopt;
-  }
-  return o;
 }
 
 // Random search keeps drawn decimals readable (they become the recommended configuration):
@@ -200,27 +149,6 @@ void random_points(SweepPlan& plan, const json& parameters, std::size_t samples)
 
 }  // namespace
 
-std::vector<std::string> sweep_metric_names(const std::vector<std::string>& breakers) {
-  std::vector<std::string> names = fixed_metrics();
-  for (const char* prefix : kPerBreaker) {
-    for (const auto& b : breakers) names.push_back(fmt::format("{}.{}", prefix, b));
-  }
-  return names;
-}
-
-std::string canonical_metric(const std::string& name, const std::vector<std::string>& breakers) {
-  if (name == "latency_p95") return "latency_p95_ms";
-  if (name == "latency_p99") return "latency_p99_ms";
-  if (name == "latency_p50") return "latency_p50_ms";
-  if (name == "latency_mean") return "latency_mean_ms";
-  if (name == "throughput") return "throughput_rps";
-  if (name == "check_pass_rate") return "checks_passed";
-  for (const auto& m : sweep_metric_names(breakers)) {
-    if (m == name) return m;
-  }
-  return "";
-}
-
 std::string to_string(CompareOp op) {
   switch (op) {
     case CompareOp::kLess:
@@ -267,11 +195,7 @@ std::optional<SweepPlan> make_plan(const json& document, std::uint64_t seed,
   plan.name = document.value("name", "");
   const json& sweep = document.at("sweep");
   plan.seeds = sweep.value("seeds", 1);
-  if (const auto it = document.find("resilience"); it != document.end() && it->is_object()) {
-    if (const auto cb = it->find("circuit_breakers"); cb != it->end() && cb->is_object()) {
-      for (const auto& [name, value] : cb->items()) plan.breakers.push_back(name);
-    }
-  }
+  plan.breakers = batch::breaker_names(document);
   const json& parameters = sweep.at("parameters");
   for (const auto& [path, values] : parameters.items()) plan.parameters.push_back(path);
 
@@ -292,7 +216,7 @@ std::optional<SweepPlan> make_plan(const json& document, std::uint64_t seed,
 
   std::string error;
   const std::string objective_text = sweep.value("objective", kDefaultObjective);
-  if (auto o = parse_objective(objective_text, plan.breakers, &error)) {
+  if (auto o = batch::parse_objective(objective_text, plan.breakers, &error)) {
     plan.objective = *o;
   } else {
     problem("/sweep/objective", error);
@@ -343,8 +267,7 @@ std::vector<RunRef> all_runs(const SweepPlan& plan) { return shard_runs(plan, {0
 
 std::vector<RunRef> shard_runs(const SweepPlan& plan, const Shard& shard) {
   std::vector<RunRef> runs;
-  for (std::size_t k = static_cast<std::size_t>(shard.index); k < plan.run_count();
-       k += static_cast<std::size_t>(shard.count)) {
+  for (const std::size_t k : batch::shard_indices(plan.run_count(), shard)) {
     runs.push_back({k / static_cast<std::size_t>(plan.seeds), static_cast<int>(k % plan.seeds), k});
   }
   return runs;
@@ -366,25 +289,4 @@ json run_document(const SweepPlan& plan, const RunRef& run) {
   return doc;
 }
 
-std::string run_hash(const json& run_document) {
-  return hex16(sim::fnv1a64(fmt::format("{}|{}", run_document.dump(), FAULTLINE_VERSION)));
-}
-
-std::optional<Shard> parse_shard(const std::string& text, std::string* error) {
-  const std::size_t slash = text.find('/');
-  Shard s;
-  auto number = [](const std::string& t, int* out) {
-    const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
-    return !t.empty() && ec == std::errc() && ptr == t.data() + t.size();
-  };
-  if (slash == std::string::npos || !number(text.substr(0, slash), &s.index) ||
-      !number(text.substr(slash + 1), &s.count) || s.count < 1 || s.index < 0 ||
-      s.index >= s.count) {
-    *error =
-        fmt::format("expected I/N with 0 <= I < N (shards are numbered from 0), got \"{}\"", text);
-    return std::nullopt;
-  }
-  return s;
-}
-
-}  // namespace faultline::cli
+}  // namespace faultline::sweep

@@ -10,11 +10,11 @@
 
 #include <string>
 
-#include "cli/sweep_plan.h"
-#include "cli/sweep_report.h"
+#include "sweep/sweep_plan.h"
+#include "sweep/sweep_report.h"
 
-namespace faultline::cli {
+namespace faultline::sweep {
 
 std::string sweep_html(const SweepPlan& plan, const SweepSummary& summary);
 
-}  // namespace faultline::cli
+}  // namespace faultline::sweep

@@ -17,10 +17,10 @@
 #include <utility>
 #include <vector>
 
-#include "cli/sweep_plan.h"
-#include "cli/sweep_runner.h"
+#include "sweep/sweep_plan.h"
+#include "sweep/sweep_runs.h"
 
-namespace faultline::cli {
+namespace faultline::sweep {
 
 struct MetricStats {
   std::size_t n = 0;
@@ -90,29 +90,4 @@ struct PublishOptions {
 int publish_sweep(const SweepPlan& plan, const std::vector<RunResult>& results,
                   const std::string& dir, const PublishOptions& options);
 
-// "tune-ai-breaker  [██████░░░░░░]  12/27 runs  3.1 runs/s  ETA 5 s" on stderr ("\r", rewritten
-// at most ten times a second). Single-threaded: the runner calls it on one thread.
-class SweepProgress {
- public:
-  SweepProgress(std::string label, std::size_t total, bool enabled, std::FILE* out = stderr);
-  ~SweepProgress();
-  SweepProgress(const SweepProgress&) = delete;
-  SweepProgress& operator=(const SweepProgress&) = delete;
-
-  // `finished` runs of `total` (reused ones included), `ran_now` of them run by this process.
-  void update(std::size_t finished, std::size_t ran_now);
-  // Erases the line, so what follows starts clean. Idempotent.
-  void finish();
-
- private:
-  std::string label_;
-  std::size_t total_;
-  bool enabled_;
-  std::FILE* out_;
-  bool written_ = false;
-  std::size_t last_columns_ = 0;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_write_{};
-};
-
-}  // namespace faultline::cli
+}  // namespace faultline::sweep

@@ -3,7 +3,7 @@
 // hot path), stop cleanly, write nothing partial, and exit 128 + signal (130 or 143).
 #pragma once
 
-namespace faultline::cli {
+namespace faultline::batch {
 
 void install_interrupt_handlers();
 // Returns the signal number received (SIGINT or SIGTERM), or 0.
@@ -11,4 +11,4 @@ int interrupted();
 // The exit status for an interrupted command: 128 + signal.
 int interrupted_exit_code();
 
-}  // namespace faultline::cli
+}  // namespace faultline::batch
