@@ -34,10 +34,9 @@ Duration BasicLatencyHistogram<kBits>::quantile(double q) const {
   for (int b = lo_; b <= hi_; ++b) {
     seen += counts_[b];
     if (seen >= rank) {
-      // The midpoint halves the worst-case error of reporting either bound.
-      const std::int64_t low = bucket_low(b);
-      const std::int64_t mid = low + (bucket_high(b) - low) / 2;
-      return Duration(std::clamp(mid, min_, max_));
+      // The bucket's upper edge (HdrHistogram's highestEquivalentValue): never below the
+      // true sample quantile, which lies in this bucket; the exact max bounds it above.
+      return Duration(std::clamp(bucket_high(b), min_, max_));
     }
   }
   return max();
@@ -69,9 +68,7 @@ void BasicLatencyHistogram<kBits>::quantiles(const double* qs, std::size_t n, Du
       out[i] = max();
       continue;
     }
-    const std::int64_t low = bucket_low(b);
-    const std::int64_t mid = low + (bucket_high(b) - low) / 2;
-    out[i] = Duration(std::clamp(mid, min_, max_));
+    out[i] = Duration(std::clamp(bucket_high(b), min_, max_));
   }
 }
 

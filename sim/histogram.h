@@ -1,5 +1,6 @@
 // LatencyHistogram: log-linear latency buckets over int64 nanoseconds (HdrHistogram's layout),
-// with quantiles within 1% of the exact sample quantile in fixed memory.
+// with quantiles never below the exact sample quantile and within 0.78% above it, in fixed
+// memory.
 //
 //   LatencyHistogram h;  h.record(millis(12));  h.record_ns(830'000);
 //   Duration p99 = h.quantile(0.99);   // h.mean_ms(), h.min() and h.max() are exact
@@ -19,9 +20,10 @@
 namespace faultline::sim {
 
 // Values below 2 * 2^kSubBucketBits ns are counted exactly; above, each power of two is split
-// into 2^kSubBucketBits buckets, so a bucket is at most 2^-kSubBucketBits of its values wide
-// and the reported midpoint is within 2^-(kSubBucketBits + 1) of any value in it: 0.39% for
-// 7 bits (LatencyHistogram), 1.6% for 5 bits (CoarseLatencyHistogram). Counters live in
+// into 2^kSubBucketBits buckets, so a bucket is at most 2^-kSubBucketBits of its values wide.
+// A quantile is reported as its bucket's upper edge (conservative: never below the true
+// sample quantile) and at most 2^-kSubBucketBits above it: 0.78% for 7 bits
+// (LatencyHistogram), 3.1% for 5 bits (CoarseLatencyHistogram). Counters live in
 // (64 - kSubBucketBits) * 2^kSubBucketBits buckets (58 KB for 7 bits, 15 KB for 5), allocated
 // at the first record: an empty histogram owns no memory.
 template <int kSubBucketBits>
@@ -29,8 +31,8 @@ class BasicLatencyHistogram {
  public:
   static constexpr int kSubBuckets = 1 << kSubBucketBits;
   static constexpr int kBucketCount = (64 - kSubBucketBits) * kSubBuckets;
-  // The bound on |quantile(q) - exact q-quantile| / exact q-quantile.
-  static constexpr double kRelativeError = 1.0 / (2 * kSubBuckets);
+  // quantile(q) lies in [exact q-quantile, exact q-quantile * (1 + kRelativeError)].
+  static constexpr double kRelativeError = 1.0 / kSubBuckets;
 
   // Records one value; a negative one is a bug (asserts) and counts as 0.
   void record(Duration d) { record_ns(d.count()); }
@@ -55,7 +57,8 @@ class BasicLatencyHistogram {
   // Exact mean in ms; 0 when empty.
   double mean_ms() const;
   // The smallest recorded value v with at least ceil(q * count) values <= v (q in [0, 1]),
-  // as its bucket's midpoint clamped to [min, max]: exact for q = 0, q = 1 and small values.
+  // as its bucket's upper edge clamped to [min, max]: never below the exact sample quantile,
+  // exact for q = 0, q = 1 and small values.
   // 0 when empty.
   Duration quantile(double q) const;
   // quantile(qs[i]) into out[i] for n quantiles in ascending order, in one walk of the buckets.
@@ -95,9 +98,9 @@ class BasicLatencyHistogram {
 extern template class BasicLatencyHistogram<7>;
 extern template class BasicLatencyHistogram<5>;
 
-// The default: 128 buckets per power of two, quantiles within 0.39%.
+// The default: 128 buckets per power of two, quantiles at most 0.78% above the truth.
 using LatencyHistogram = BasicLatencyHistogram<7>;
-// For many short windows (per-second rings): 32 buckets per power of two, within 1.6%.
+// For many short windows (per-second rings): 32 buckets per power of two, within 3.1%.
 using CoarseLatencyHistogram = BasicLatencyHistogram<5>;
 
 }  // namespace faultline::sim

@@ -159,7 +159,7 @@ class Metrics {
   struct Window {
     Duration length{};
     std::size_t seconds = 0;
-    std::vector<CoarseLatencyHistogram> ring;  // one per second, `seconds` long (1.6% error)
+    std::vector<CoarseLatencyHistogram> ring;  // one per second, `seconds` long (3.1% above at most)
     std::size_t head = 0;                // the current second
     CoarseLatencyHistogram sum;                // the sum of the ring
   };

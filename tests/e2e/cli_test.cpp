@@ -173,5 +173,20 @@ TEST(CliTest, CompareFlagsARegression) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
 }
 
+// Issue #15 (c): a two-point latency mix (90 % at 1 ms, 10 % at exactly 10 ms) reports
+// P95 = 10 ms, never the 9.994 ms a bucket midpoint gave, so the gate P95 <= 9.995 fails.
+TEST(CliTest, TwoPointLatencyMixFailsAGateJustBelowTheTrueP95) {
+  ScratchDir out;
+  const auto r = run_faultline("run " + source_path("tests/e2e/data/two-point-latency.json") + " --quiet --out " +
+                               out.str());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const auto summary = nlohmann::json::parse(read_file(out.path() / "two-point-latency/summary.json"));
+  double p95 = -1;
+  for (const auto& s : summary.at("slis")) {
+    if (s.at("name") == "latency_p95") p95 = s.at("current").get<double>();
+  }
+  EXPECT_EQ(p95, 10.0);
+}
+
 }  // namespace
 }  // namespace faultline::e2e
