@@ -107,7 +107,8 @@ Experiment validate(ReadContext& ctx, const json& doc, bool with_sweep) {
 
 // Tries each value of each sweep parameter in the (otherwise valid) document, so that a bad
 // value is reported now rather than when its combination runs. One working copy, each value
-// swapped in and out: the cost is one validation per value, never a copy per value.
+// swapped in and out (a path the file lacks is added, then removed): the cost is one
+// validation per value, never a copy per value.
 void validate_sweep_values(ReadContext& ctx, const json& doc) {
   const json& parameters = doc.at("sweep").at("parameters");
   std::size_t total = 0;
@@ -122,10 +123,10 @@ void validate_sweep_values(ReadContext& ctx, const json& doc) {
   for (const auto& [path, values] : parameters.items()) {
     const ResolvedPath resolved = resolve_path(variant, path);
     if (resolved.error) continue;
-    json& slot = variant[json::json_pointer(resolved.pointer)];
-    const json original = slot;
+    const json original =
+        resolved.absent.empty() ? variant[json::json_pointer(resolved.pointer)] : json();
     for (std::size_t i = 0; i < values.size(); ++i) {
-      slot = values[i];
+      apply_override(variant, path, values[i]);  // resolved above: cannot fail
       ReadContext trial(ctx.file(), ctx.base_dir());
       std::swap(trial.samples_cache(), ctx.samples_cache());
       validate(trial, variant, false);
@@ -139,7 +140,7 @@ void validate_sweep_values(ReadContext& ctx, const json& doc) {
         msg += fmt::format(" (and {} more)", trial.diagnostics().size() - 1);
       ctx.error(pointer_append(pointer_append("/sweep/parameters", path), i), msg);
     }
-    slot = original;
+    remove_set_value(variant, resolved, original);  // a path the file lacks is removed again
   }
 }
 

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "experiments/experiment_schema.h"
 #include "experiments/json_reader.h"
 #include "experiments/limits.h"
+#include "experiments/schema_cursor.h"
 #include "experiments/suggest.h"
 
 namespace faultline::experiments {
@@ -73,47 +75,90 @@ std::optional<std::size_t> parse_index(const std::string& s) {
 
 std::string where(const std::string& pointer) { return pointer.empty() ? "the document" : pointer; }
 
-// Walks `segments`; returns the value found, or sets `error` (pointer and message).
-const json* walk(const json& doc, const std::vector<std::string>& segments, std::string& pointer,
-                 Diagnostic& error) {
-  const json* cur = &doc;
+// "a number", "a string or a number": what the schema lets a value be, for messages.
+std::string types_text(unsigned types) {
+  std::vector<std::string> names;
+  if (types & kObject) names.push_back("an object");
+  if (types & kArray) names.push_back("an array");
+  if (types & kString) names.push_back("a string");
+  if (types & kNumber) {
+    names.push_back("a number");
+  } else if (types & kInteger) {
+    names.push_back("a whole number");
+  }
+  if (types & kBoolean) names.push_back("a boolean");
+  if (types & kNull) names.push_back("null");
+  if (names.empty()) return "nothing";
+  std::string out = names[0];
+  for (std::size_t i = 1; i < names.size(); ++i)
+    out += (i + 1 == names.size() ? " or " : ", ") + names[i];
+  return out;
+}
+
+// The document and the schema walked side by side: the document says whether each step
+// exists (and the size of its arrays), the schema whether it may. `out.pointer` ends where
+// the value is or would be; `out.absent` is the first key the document does not hold.
+void walk(const json& doc, const std::vector<std::string>& segments, ResolvedPath& out) {
+  const json* cur = &doc;  // nullptr once a step is absent from the document
+  SchemaCursor schema(experiment_schema());
+  std::string& pointer = out.pointer;
+  auto fail = [&](std::string at, std::string message) {
+    out.error = Diagnostic{"", std::move(at), 0, 0, std::move(message)};
+  };
   for (const std::string& seg : segments) {
-    if (cur->is_object()) {
-      const auto it = cur->find(seg);
-      if (it == cur->end()) {
-        std::vector<std::string> keys;
-        for (const auto& [k, v] : cur->items()) keys.push_back(k);
-        std::string msg = fmt::format("no key {} in {}", quote(seg), where(pointer));
-        if (const auto near = closest(seg, keys)) {
-          msg += fmt::format("; did you mean {}?", quote(*near));
-        } else if (!keys.empty()) {
-          msg += fmt::format(" (keys there: {})", known_list(keys));
-        }
-        error = Diagnostic{"", pointer_append(pointer, seg), 0, 0, msg};
-        return nullptr;
-      }
-      pointer = pointer_append(pointer, seg);
-      cur = &*it;
-    } else if (cur->is_array()) {
-      const auto index = parse_index(seg);
+    const std::string next = pointer_append(pointer, seg);
+    std::optional<std::size_t> index;
+    if (cur != nullptr && cur->is_array()) {
+      index = parse_index(seg);
       if (!index || *index >= cur->size()) {
         const std::string range =
             cur->empty() ? "it is empty" : fmt::format("indexes 0 to {}", cur->size() - 1);
-        error = Diagnostic{"", pointer_append(pointer, seg), 0, 0,
-                           fmt::format("{} is an array with {} items: {} is not an index ({})",
-                                       where(pointer), cur->size(), quote(seg), range)};
-        return nullptr;
+        return fail(next, fmt::format("{} is an array with {} items: {} is not an index ({})",
+                                      where(pointer), cur->size(), quote(seg), range));
       }
+    } else if (cur != nullptr && !cur->is_object()) {
+      return fail(pointer,
+                  fmt::format("{} is a {}, not an object or array: nothing to find {} in",
+                              where(pointer), cur->type_name(), quote(seg)));
+    } else if (cur == nullptr && !(schema.types() & kObject) && (schema.types() & kArray)) {
+      // Only objects are created on the way: an array the file does not write is empty.
+      return fail(next, fmt::format("{} is not in the file, so it is an array with 0 items: {} "
+                                    "is not an index (set the whole array, as JSON)",
+                                    pointer, quote(seg)));
+    }
+    const std::vector<std::string> keys = schema.keys();
+    const unsigned types = schema.types();
+    if (!schema.step(seg)) {
+      if (!(types & (kObject | kArray))) {
+        return fail(pointer, fmt::format("{} holds {}, not an object or array: nothing to find "
+                                         "{} in",
+                                         where(pointer), types_text(types), quote(seg)));
+      }
+      std::string msg = fmt::format("no key {} in {}", quote(seg), where(pointer));
+      if (const auto near = closest(seg, keys)) {
+        msg += fmt::format("; did you mean {}?", quote(*near));
+      } else if (!keys.empty()) {
+        msg += fmt::format(" (keys there: {})", known_list(keys));
+      }
+      return fail(next, msg);
+    }
+    if (index) {
       pointer = pointer_append(pointer, *index);
       cur = &(*cur)[*index];
     } else {
-      error = Diagnostic{"", pointer, 0, 0,
-                         fmt::format("{} is a {}, not an object or array: nothing to find {} in",
-                                     where(pointer), cur->type_name(), quote(seg))};
-      return nullptr;
+      pointer = next;
+      if (cur != nullptr) {
+        const auto it = cur->find(seg);
+        if (it == cur->end()) {
+          out.absent = pointer;
+          cur = nullptr;
+        } else {
+          cur = &*it;
+        }
+      }
     }
   }
-  return cur;
+  out.types = schema.types();
 }
 
 }  // namespace
@@ -126,13 +171,8 @@ ResolvedPath resolve_path(const json& doc, std::string_view path) {
     out.error = Diagnostic{"", "", 0, 0, "malformed path: " + split_error};
     return out;
   }
-  Diagnostic error;
-  std::string pointer;
-  if (walk(doc, *segments, pointer, error) == nullptr) {
-    out.error = std::move(error);
-    return out;
-  }
-  out.pointer = std::move(pointer);
+  walk(doc, *segments, out);
+  if (out.error) out.pointer.clear();
   return out;
 }
 
@@ -142,20 +182,55 @@ json parse_override_value(std::string_view text) {
   return json(std::string(text));
 }
 
+json parse_override_value(std::string_view text, unsigned types) {
+  json value = parse_override_value(text);
+  // Where only a string may go (a name, a word of a vocabulary such as load.preset), the text
+  // is the string: name=123 names the run "123", preset=null is the preset "null" (refused).
+  if (types == kString && !value.is_string()) return json(std::string(text));
+  return value;
+}
+
+void remove_set_value(json& doc, const ResolvedPath& resolved, const json& previous) {
+  if (resolved.absent.empty()) {
+    doc[json::json_pointer(resolved.pointer)] = previous;
+    return;
+  }
+  const json::json_pointer added(resolved.absent);
+  doc[added.parent_pointer()].erase(added.back());
+}
+
 namespace {
 
-std::optional<Diagnostic> set_at(json& doc, std::string_view path, const json& value) {
+// Sets `value` at the resolved path, adding the objects on the way the document lacks.
+void set_resolved(json& doc, const ResolvedPath& resolved, json value) {
+  std::vector<std::string> tokens;  // leaf first
+  for (json::json_pointer p(resolved.pointer); !p.empty(); p = p.parent_pointer())
+    tokens.push_back(p.back());
+  json* cur = &doc;
+  for (auto it = tokens.rbegin(); it != tokens.rend(); ++it) {
+    if (cur->is_array()) {  // resolve_path checked the index is in range
+      cur = &(*cur)[static_cast<std::size_t>(std::stoul(*it))];
+      continue;
+    }
+    // Absent on the way (resolve_path saw that the schema has an object here), or existing.
+    if (cur->is_null()) *cur = json::object();
+    cur = &(*cur)[*it];
+  }
+  *cur = std::move(value);
+}
+
+std::optional<Diagnostic> set_at(json& doc, std::string_view path, const json* value,
+                                 std::string_view text) {
   ResolvedPath resolved = resolve_path(doc, path);
   if (resolved.error) return resolved.error;
-  // The pointer was built from existing keys and indexes, so this cannot throw.
-  doc[json::json_pointer(resolved.pointer)] = value;
+  set_resolved(doc, resolved, value ? *value : parse_override_value(text, resolved.types));
   return std::nullopt;
 }
 
 }  // namespace
 
 std::optional<Diagnostic> apply_override(json& doc, std::string_view path, const json& value) {
-  std::optional<Diagnostic> d = set_at(doc, path, value);
+  std::optional<Diagnostic> d = set_at(doc, path, &value, {});
   if (d) d->message = fmt::format("path {}: {}", quote(path), d->message);
   return d;
 }
@@ -186,8 +261,7 @@ std::optional<Diagnostic> apply_override(json& doc, std::string_view path_equals
     return Diagnostic{"", "", 0, 0, fmt::format("--set {}: expected PATH=VALUE", shown)};
   }
   const std::string_view path = path_equals_value.substr(0, eq);
-  const json value = parse_override_value(path_equals_value.substr(eq + 1));
-  std::optional<Diagnostic> d = set_at(doc, path, value);
+  std::optional<Diagnostic> d = set_at(doc, path, nullptr, path_equals_value.substr(eq + 1));
   if (d) d->message = fmt::format("--set {}: {}", shown, d->message);
   return d;
 }

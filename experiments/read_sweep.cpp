@@ -1,5 +1,6 @@
 // The `sweep` block (contract section 3), checked for shape and kept as written: the sweep
-// engine reads it. Its parameter paths must exist in the document, as --set paths must.
+// engine reads it. Its parameter paths are --set paths: any the schema accepts, written in
+// the file or not.
 #include <fmt/format.h>
 
 #include "experiments/overrides.h"
@@ -21,7 +22,7 @@ void read_sweep(const Fields& root, const json& doc, Experiment& e) {
       const std::string pointer = pointer_append(f.pointer("parameters"), path);
       const ResolvedPath resolved = resolve_path(doc, path);
       if (resolved.error) {
-        ctx.error(pointer, fmt::format("not a path of this file: {}", resolved.error->message));
+        ctx.error(pointer, fmt::format("not a path of an experiment file: {}", resolved.error->message));
       } else if (resolved.pointer == "/sweep" || resolved.pointer.rfind("/sweep/", 0) == 0) {
         ctx.error(pointer, "a sweep cannot vary its own settings");
       }

@@ -61,21 +61,78 @@ TEST(OverridesTest, ValueIsJsonWhenItParsesElseAString) {
 TEST(OverridesTest, MissingPathIsAnErrorWithThePointer) {
   json doc = contract_example();
   std::optional<Diagnostic> d =
-      apply_override(doc, "resilience.circuit_breakers.content-generaton.failure_threshold=3");
+      apply_override(doc, "resilience.circuit_breakers.content-generation.failure_treshold=3");
   ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(d->pointer, "/resilience/circuit_breakers/content-generaton");
+  EXPECT_EQ(d->pointer, "/resilience/circuit_breakers/content-generation/failure_treshold");
   EXPECT_EQ(d->message,
-            "--set \"resilience.circuit_breakers.content-generaton.failure_threshold=3\": no key "
-            "\"content-generaton\" in /resilience/circuit_breakers; did you mean "
-            "\"content-generation\"?");
+            "--set \"resilience.circuit_breakers.content-generation.failure_treshold=3\": no key "
+            "\"failure_treshold\" in /resilience/circuit_breakers/content-generation; did you "
+            "mean \"failure_threshold\"?");
   d = apply_override(doc, "warmup=10");
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->pointer, "/warmup");
   EXPECT_NE(d->message.find("no key \"warmup\" in the document; did you mean \"warmup_s\"?"),
             std::string::npos);
-  d = apply_override(doc, "slo.throughput=1");  // a key the file does not write is not created
+  d = apply_override(doc, "slo.throughput=1");  // not a key of the schema
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->pointer, "/slo/throughput");
+  EXPECT_NE(d->message.find("no key \"throughput\" in /slo (keys there: availability, "
+                            "error_rate, gate, latency_p95_ms, latency_p99_ms, throughput_rps)"),
+            std::string::npos)
+      << d->message;
+}
+
+TEST(OverridesTest, PathsTheSchemaAcceptsAreAddedWhenTheFileLacksThem) {
+  json doc = contract_example();
+  doc.erase("resilience");
+  doc.erase("duration_s");
+  EXPECT_EQ(apply_override(doc, "duration_s=60"), std::nullopt);
+  EXPECT_EQ(doc["duration_s"], 60);
+  // Absent objects on the way are added; a breaker map takes any name (the validator judges it).
+  EXPECT_EQ(apply_override(doc, "resilience.circuit_breakers.postgres.failure_threshold=3"),
+            std::nullopt);
+  EXPECT_EQ(doc["resilience"], json::parse(R"({"circuit_breakers":{"postgres":{"failure_threshold":3}}})"));
+  // Through anyOf branches: a distribution is a number or one of the dist objects.
+  EXPECT_EQ(apply_override(doc, "endpoints.0.steps.0.retry.budget.ratio=0.2"), std::nullopt);
+  EXPECT_EQ(doc["endpoints"][0]["steps"][0]["retry"]["budget"]["ratio"], 0.2);
+  const ResolvedPath r = resolve_path(doc, "load.think_ms.p50");
+  EXPECT_EQ(r.error, std::nullopt);
+  EXPECT_EQ(r.pointer, "/load/think_ms/p50");
+}
+
+TEST(OverridesTest, AbsentArraysAreNeverIndexed) {
+  json doc = contract_example();
+  doc.erase("alerts");
+  const std::optional<Diagnostic> d = apply_override(doc, "alerts.0.name=x");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->pointer, "/alerts/0");
+  EXPECT_NE(d->message.find("/alerts is not in the file, so it is an array with 0 items: \"0\" "
+                            "is not an index"),
+            std::string::npos)
+      << d->message;
+  EXPECT_FALSE(doc.contains("alerts"));
+}
+
+TEST(OverridesTest, TheSchemaTypesTheValue) {
+  json doc = contract_example();
+  EXPECT_EQ(apply_override(doc, "name=123"), std::nullopt);  // a string-only place
+  EXPECT_EQ(doc["name"], "123");
+  EXPECT_EQ(apply_override(doc, "load.preset=null"), std::nullopt);
+  EXPECT_EQ(doc["load"]["preset"], "null");
+  EXPECT_EQ(apply_override(doc, "seed=123"), std::nullopt);
+  EXPECT_EQ(doc["seed"], 123);
+  EXPECT_EQ(apply_override(doc, "env.SLI_LATENCY_P95_TARGET=450"), std::nullopt);
+  EXPECT_EQ(doc["env"]["SLI_LATENCY_P95_TARGET"], 450);  // string or number: JSON wins
+}
+
+TEST(OverridesTest, DurationOverAPresetChangesTheRun) {
+  const std::string path = std::string(FAULTLINE_SOURCE_DIR) + "/experiments/smoke-test.json";
+  LoadResult r = load_experiment_file(path);
+  ASSERT_TRUE(r.ok()) << format(r.diagnostics);
+  EXPECT_EQ(r.experiment->duration, std::chrono::seconds(30));  // the smoke preset's
+  r = load_experiment_file(path, {"duration_s=60"});
+  ASSERT_TRUE(r.ok()) << format(r.diagnostics);
+  EXPECT_EQ(r.experiment->duration, std::chrono::seconds(60));  // written wins over the preset
 }
 
 TEST(OverridesTest, IndexOutOfRangeOrIntoAScalar) {

@@ -373,15 +373,16 @@ TEST(ValidationTest, Alerts) {
 TEST(ValidationTest, SweepShapeAndPaths) {
   json doc = read_json("contract-example.json");
   doc["sweep"] = {{"parameters",
-                   {{"resilience.circuit_breakers.nope.failure_threshold", {1, 2}},
+                   {{"resilience.circuit_breakers.nope.failure_treshold", {1, 2}},
                     {"faults.0.start_s", json::array()},
                     {"sweep.seeds", {1}}}},
                   {"seeds", 0},
                   {"constraints", {1}}};
   const LoadResult r = load(doc);
   EXPECT_TRUE(
-      has_error(r, "/sweep/parameters/resilience.circuit_breakers.nope.failure_threshold",
-                "not a path of this file: no key \"nope\" in /resilience/circuit_breakers"));
+      has_error(r, "/sweep/parameters/resilience.circuit_breakers.nope.failure_treshold",
+                "not a path of an experiment file: no key \"failure_treshold\" in "
+                "/resilience/circuit_breakers/nope; did you mean \"failure_threshold\"?"));
   EXPECT_TRUE(
       has_error(r, "/sweep/parameters/faults.0.start_s", "expected an array of 1 to 1000 values"));
   EXPECT_TRUE(has_error(r, "/sweep/parameters/sweep.seeds", "cannot vary its own settings"));
