@@ -1,5 +1,7 @@
 #include "experiments/overrides.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "experiments/experiment_schema.h"
@@ -139,6 +141,23 @@ void walk(const json& doc, const std::vector<std::string>& segments, ResolvedPat
         msg += fmt::format("; did you mean {}?", quote(*near));
       } else if (!keys.empty()) {
         msg += fmt::format(" (keys there: {})", known_list(keys));
+      }
+      return fail(next, msg);
+    }
+    // A name the user chooses (a breaker, a dependency, a bulkhead) cannot be told from a typo
+    // of one: --set adds only keys the schema names, and a chosen name must be in the file.
+    const bool in_file = cur != nullptr && !index && cur->contains(seg);
+    if (!index && !in_file && std::find(keys.begin(), keys.end(), seg) == keys.end()) {
+      std::vector<std::string> names;
+      if (cur != nullptr)
+        for (const auto& item : cur->items()) names.push_back(item.key());
+      std::string msg = fmt::format("no {} in {}: names chosen in the file must be written "
+                                    "there first (--set adds only keys the schema names)",
+                                    quote(seg), where(pointer));
+      if (const auto near = closest(seg, names)) {
+        msg += fmt::format("; did you mean {}?", quote(*near));
+      } else if (!names.empty()) {
+        msg += fmt::format(" (names there: {})", known_list(names));
       }
       return fail(next, msg);
     }

@@ -88,10 +88,25 @@ TEST(OverridesTest, PathsTheSchemaAcceptsAreAddedWhenTheFileLacksThem) {
   doc.erase("duration_s");
   EXPECT_EQ(apply_override(doc, "duration_s=60"), std::nullopt);
   EXPECT_EQ(doc["duration_s"], 60);
-  // Absent objects on the way are added; a breaker map takes any name (the validator judges it).
-  EXPECT_EQ(apply_override(doc, "resilience.circuit_breakers.postgres.failure_threshold=3"),
+  // Absent objects on the way are added, up to a name the file chooses: a breaker that is not
+  // written in the file cannot be told from a typo of one, so it is refused.
+  const std::optional<Diagnostic> typo =
+      apply_override(doc, "resilience.circuit_breakers.postgres.failure_threshold=3");
+  ASSERT_TRUE(typo.has_value());
+  EXPECT_EQ(typo->pointer, "/resilience/circuit_breakers/postgres");
+  EXPECT_NE(typo->message.find("no \"postgres\" in /resilience/circuit_breakers: names chosen "
+                               "in the file must be written there first"),
+            std::string::npos)
+      << typo->message;
+  EXPECT_FALSE(doc.contains("resilience"));
+  json with_breakers = contract_example();
+  const std::optional<Diagnostic> near =
+      apply_override(with_breakers, "resilience.circuit_breakers.postgress.failure_threshold=3");
+  ASSERT_TRUE(near.has_value());
+  EXPECT_NE(near->message.find("did you mean \"postgres\"?"), std::string::npos) << near->message;
+  EXPECT_EQ(apply_override(with_breakers, "resilience.circuit_breakers.postgres.failure_threshold=3"),
             std::nullopt);
-  EXPECT_EQ(doc["resilience"], json::parse(R"({"circuit_breakers":{"postgres":{"failure_threshold":3}}})"));
+  EXPECT_EQ(with_breakers["resilience"]["circuit_breakers"]["postgres"]["failure_threshold"], 3);
   // Through anyOf branches: a distribution is a number or one of the dist objects.
   EXPECT_EQ(apply_override(doc, "endpoints.0.steps.0.retry.budget.ratio=0.2"), std::nullopt);
   EXPECT_EQ(doc["endpoints"][0]["steps"][0]["retry"]["budget"]["ratio"], 0.2);

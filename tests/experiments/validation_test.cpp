@@ -381,8 +381,8 @@ TEST(ValidationTest, SweepShapeAndPaths) {
   const LoadResult r = load(doc);
   EXPECT_TRUE(
       has_error(r, "/sweep/parameters/resilience.circuit_breakers.nope.failure_treshold",
-                "not a path of an experiment file: no key \"failure_treshold\" in "
-                "/resilience/circuit_breakers/nope; did you mean \"failure_threshold\"?"));
+                "not a path of an experiment file: no \"nope\" in /resilience/circuit_breakers: "
+                "names chosen in the file must be written there first"));
   EXPECT_TRUE(
       has_error(r, "/sweep/parameters/faults.0.start_s", "expected an array of 1 to 1000 values"));
   EXPECT_TRUE(has_error(r, "/sweep/parameters/sweep.seeds", "cannot vary its own settings"));
