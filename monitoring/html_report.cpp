@@ -146,13 +146,15 @@ std::string header(const RunOutcome& run, const Evaluation& evaluation,
 
   const auto failed = failed_checks(evaluation);
   if (pass) {
-    fmt::format_to(out, "<div class=\"outcome pass\">✅ Load test passed!</div>\n");
+    fmt::format_to(out, "<div class=\"outcome pass\">{} Load test passed!</div>\n",
+                   html::status_mark(html::Mark::kPass));
   } else if (failed.empty()) {
-    fmt::format_to(out, "<div class=\"outcome fail\">❌ Load test failed!</div>\n");
+    fmt::format_to(out, "<div class=\"outcome fail\">{} Load test failed!</div>\n",
+                   html::status_mark(html::Mark::kFail));
   } else {
     fmt::format_to(out,
-                   "<div class=\"outcome fail\">❌ Load test failed: {} of {} checks failed<ul>",
-                   failed.size(), evaluation.checks.size());
+                   "<div class=\"outcome fail\">{} Load test failed: {} of {} checks failed<ul>",
+                   html::status_mark(html::Mark::kFail), failed.size(), evaluation.checks.size());
     for (const CheckResult* c : failed) {
       fmt::format_to(out, "<li>{}{}</li>", esc(c->name),
                      c->detail.empty() ? "" : " — " + esc(c->detail));
@@ -187,7 +189,7 @@ std::string figures_section(const RunOutcome& run, const Evaluation& evaluation)
       {"Breaker Opens", fmt::format("{}", f.breaker_opens), ""},
   };
   std::string out =
-      "<section id=\"results\">\n<h2>📊 Load Test Results</h2>\n<div class=\"cards\">\n";
+      "<section id=\"results\">\n<h2>Load Test Results</h2>\n<div class=\"cards\">\n";
   for (const Card& c : cards) {
     out += fmt::format(
         "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>{}</div>\n",

@@ -17,6 +17,12 @@ std::string charts_section(const RunOutcome& run, const Evaluation& evaluation);
 // SLIs, checks, alerts, faults, breakers (with transitions), dependencies, statuses.
 std::string tables_section(const RunOutcome& run, const Evaluation& evaluation);
 
+// A status mark drawn as inline SVG in the text's colour: emoji (U+2705, U+274C, U+26A0) render
+// as empty boxes where no emoji font is installed (a Debian server, headless Chromium). The
+// mark is decoration (aria-hidden): the words beside it carry the status.
+enum class Mark { kPass, kFail, kWarn };
+std::string status_mark(Mark mark);
+
 // Colour of a breaker state name ("CLOSED" green, "OPEN" red, "HALF_OPEN" amber).
 const char* breaker_state_colour(std::string_view state);
 

@@ -59,14 +59,41 @@ std::string target_html(const SliResult& s) {
   return esc(t);
 }
 
+}  // namespace
+
+std::string status_mark(Mark mark) {
+  // 16x16 glyphs in currentColor, sized to the text (1em) and set on its baseline.
+  const char* path = "";
+  switch (mark) {
+    case Mark::kPass:
+      path = "<circle cx=\"8\" cy=\"8\" r=\"7\" fill=\"currentColor\"/>"
+             "<path d=\"M4.5 8.2l2.3 2.3 4.7-4.9\" fill=\"none\" stroke=\"#fff\" stroke-width=\"1.8\"/>";
+      break;
+    case Mark::kFail:
+      path = "<circle cx=\"8\" cy=\"8\" r=\"7\" fill=\"currentColor\"/>"
+             "<path d=\"M5.2 5.2l5.6 5.6M10.8 5.2l-5.6 5.6\" stroke=\"#fff\" stroke-width=\"1.8\"/>";
+      break;
+    case Mark::kWarn:
+      path = "<path d=\"M8 1.2L15.2 14.5H0.8z\" fill=\"currentColor\"/>"
+             "<path d=\"M8 5.6v4.4M8 11.6v1.4\" stroke=\"#fff\" stroke-width=\"1.8\"/>";
+      break;
+  }
+  return fmt::format(
+      "<svg class=\"mark\" viewBox=\"0 0 16 16\" width=\"1em\" height=\"1em\" "
+      "aria-hidden=\"true\" style=\"vertical-align:-0.125em\">{}</svg>",
+      path);
+}
+
+namespace {
+
 std::string sli_pill(SliStatus s) {
   switch (s) {
     case SliStatus::kMeeting:
-      return "<span class=\"pill ok\">✅ meeting</span>";
+      return "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " meeting</span>";
     case SliStatus::kAtRisk:
-      return "<span class=\"pill warn\">⚠️ at risk</span>";
+      return "<span class=\"pill warn\">" + status_mark(Mark::kWarn) + " at risk</span>";
     case SliStatus::kBreaching:
-      return "<span class=\"pill bad\">❌ breaching</span>";
+      return "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " breaching</span>";
   }
   return "";
 }
@@ -93,8 +120,8 @@ std::string check_table(const Evaluation& e) {
   for (const CheckResult& c : e.checks) {
     std::string detail = esc(c.detail);
     if (!c.pointer.empty()) detail += fmt::format(" <code>{}</code>", esc(c.pointer));
-    rows.push_back({c.passed ? "<span class=\"pill ok\">✓ pass</span>"
-                             : "<span class=\"pill bad\">✗ fail</span>",
+    rows.push_back({c.passed ? "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " pass</span>"
+                             : "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " fail</span>",
                     esc(c.name), detail});
   }
   return table("checks", {"Result", "Check", "Detail"}, "lll", rows);

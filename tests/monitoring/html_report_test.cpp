@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 
+#include "monitoring/html_report_sections.h"
 #include "sim/status.h"
 
 namespace faultline::monitoring {
@@ -182,8 +184,9 @@ TEST(HtmlReport, IsSelfContained) {
 TEST(HtmlReport, HasOneSvgPerChartAndTheTables) {
   SampleRun r = make_ai_outage();
   const std::string page = html_report(r.run, r.evaluation);
-  EXPECT_EQ(count(page, "<svg "), 3u);
-  EXPECT_EQ(count(page, "</svg>"), 3u);
+  const std::size_t marks = count(page, "<svg class=\"mark\"");
+  EXPECT_EQ(count(page, "<svg ") - marks, 3u);
+  EXPECT_EQ(count(page, "</svg>") - marks, 3u);
   for (const char* id : {"chart-latency", "chart-throughput", "chart-breakers"}) {
     EXPECT_NE(page.find(fmt::format("id=\"{}\"", id)), std::string::npos) << id;
   }
@@ -207,6 +210,27 @@ TEST(HtmlReport, ShowsFailureAndFailedChecks) {
   EXPECT_NE(page.find("verdict fail\">FAIL"), std::string::npos);
   EXPECT_NE(page.find("Load test failed: 1 of 4 checks failed"), std::string::npos);
   EXPECT_NE(page.find("never opened"), std::string::npos);
+}
+
+// Emoji need an emoji font, which a Debian server (and headless Chromium on it) lacks: they
+// render as empty boxes. Every status mark is inline SVG, followed by its words.
+TEST(HtmlReport, StatusMarksAreSvgNotEmoji) {
+  SampleRun r = make_ai_outage(120);
+  r.evaluation.checks[0].passed = false;
+  r.evaluation.passed = false;
+  const std::string page = html_report(r.run, r.evaluation);
+  for (const char* emoji : {"\u2705", "\u274C", "\u26A0", "\U0001F4CA", "\u2713", "\u2717"}) {
+    EXPECT_EQ(page.find(emoji), std::string::npos) << emoji;
+  }
+  // Any 4-byte UTF-8 sequence (U+10000 and above: the emoji planes).
+  EXPECT_EQ(std::count_if(page.begin(), page.end(),
+                          [](char c) { return (static_cast<unsigned char>(c) & 0xF8) == 0xF0; }),
+            0);
+  EXPECT_NE(page.find("aria-hidden=\"true\""), std::string::npos);
+  const std::string fail_mark = html::status_mark(html::Mark::kFail);
+  EXPECT_NE(page.find(fail_mark + " Load test failed: 1 of 4 checks failed"), std::string::npos);
+  EXPECT_NE(page.find(fail_mark + " fail</span>"), std::string::npos);
+  EXPECT_NE(page.find(html::status_mark(html::Mark::kPass) + " pass</span>"), std::string::npos);
 }
 
 TEST(HtmlReport, EscapesNames) {
