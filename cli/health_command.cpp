@@ -19,7 +19,6 @@ using batch::install_interrupt_handlers;
 using batch::interrupted_exit_code;
 using batch::run_experiment;
 using batch::RunOptions;
-using batch::write_results;
 
 namespace po = boost::program_options;
 
