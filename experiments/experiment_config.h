@@ -101,6 +101,7 @@ struct EndpointConfig {
   std::string path;
   double weight = 1;
   std::optional<Duration> timeout;
+  std::optional<Duration> client_timeout;  // overrides load.client_timeout_ms
   int expected_status = 200;
   std::vector<StepConfig> steps;
   std::optional<DegradationConfig> degradation;  // runs after `steps`
@@ -108,6 +109,8 @@ struct EndpointConfig {
 
 enum class LoadModel { kClosed, kOpen };
 enum class Arrivals { kPoisson, kUniform };
+// What a request with no answer at the end of the drain counts as.
+enum class Unanswered { kFail, kIgnore };
 
 struct StageConfig {
   Duration duration{};
@@ -124,6 +127,14 @@ struct LoadConfig {
   std::vector<StageConfig> stages;  // empty: constant users/rps for the whole run
   std::string preset;               // smoke | load | stress | spike, as written (already expanded)
   std::int64_t user_ids = 0;        // 0: default (users for closed, 1000 for open)
+  // The client gives up on a request after this (k6's default request timeout); zero: never.
+  Duration client_timeout = std::chrono::seconds(60);
+  // After `duration_s` no request is sent; those in flight may still be answered for this long
+  // (k6's gracefulStop). The timeline ends at duration_s; totals and SLIs count the drain.
+  // Unset: the longest client timeout (every request then ends with an answer or a client
+  // timeout), or 30 s (k6's gracefulStop) when no client timeout is set.
+  std::optional<Duration> drain;
+  Unanswered unanswered = Unanswered::kFail;
 };
 
 // What the file says about one breaker; unset fields come from the env, then the profile,
@@ -138,6 +149,9 @@ struct BreakerConfig {
   std::optional<int> minimum_calls;
   std::optional<int> half_open_max_calls;
   std::optional<Duration> slow_call_threshold;  // a call slower than this counts as a failure
+  // A call cancelled by a deadline above it (endpoint timeout, degradation global timeout)
+  // counts as a failure (resilience4j's CircuitBreaker(TimeLimiter(call))); false: no outcome.
+  bool count_deadline_cancellations = true;
 };
 
 struct CoalescingConfig {

@@ -201,6 +201,7 @@ void read_endpoints(const Fields& root, const std::set<std::string>& typed_break
     }
     total_weight += ep.weight;
     if (auto t = f.millis("timeout_ms", kTimeoutMs)) ep.timeout = *t;
+    if (auto t = f.millis("client_timeout_ms", Range::at_least(0, kMaxMillis))) ep.client_timeout = *t;
     if (auto s = f.integer("expected_status", 100, 599)) ep.expected_status = static_cast<int>(*s);
     if (const json* steps = f.array("steps")) {
       for (std::size_t k = 0; k < steps->size(); ++k) {

@@ -103,6 +103,12 @@ void read_load(const Fields& root, bool duration_written, Experiment& e) {
       l.arrivals = *a;
   }
   if (auto ids = f.integer("user_ids", 1, kMaxUserIds)) l.user_ids = *ids;
+  // 0 turns the client timeout off: requests may then wait for ever (and, unanswered at the
+  // end of the drain, still count as failed unless "unanswered" is "ignore").
+  if (auto t = f.millis("client_timeout_ms", Range::at_least(0, kMaxMillis))) l.client_timeout = *t;
+  if (auto d = f.number("drain_s", Range::at_least(0, kMaxSeconds))) l.drain = from_seconds(*d);
+  if (auto u = f.choice<Unanswered>("unanswered", Vocabulary::kUnanswered, "policy for unanswered requests"))
+    l.unanswered = *u;
 
   std::vector<StageConfig> stages;
   const bool stages_ok = read_stages(f, closed, stages);

@@ -93,6 +93,7 @@ void read_breaker(const Fields& f, BreakerConfig& b) {
   if (auto v = f.integer("half_open_max_calls", 1, kMaxCount))
     b.half_open_max_calls = static_cast<int>(*v);
   if (auto v = f.millis("slow_call_ms", positive_ms)) b.slow_call_threshold = *v;
+  if (auto v = f.boolean("count_deadline_cancellations")) b.count_deadline_cancellations = *v;
 }
 
 }  // namespace

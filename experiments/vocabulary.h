@@ -68,6 +68,7 @@ enum class Vocabulary {
   kPriority,     // Priority
   kLoadModel,    // LoadModel
   kArrivals,     // Arrivals
+  kUnanswered,   // Unanswered
   kPreset,
   kFaultKind,  // FaultKind
   kDistribution,

@@ -159,6 +159,9 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     p.breaker_index[name] = index;
     p.breakers.push_back(&breaker);
     breaker.add_listener([this, index](const resilience::Transition& t) {
+      // The drain only gives the requests in flight their outcomes: what breakers do then
+      // (after duration_s) is not part of the run's record.
+      if (draining_) return;
       metrics_->breakers()[index].transitions.push_back(sim::BreakerTransitionRecord{
           t.at, resilience::to_string(t.from), resilience::to_string(t.to), t.reason});
     });
@@ -184,6 +187,7 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     if (!s.breaker.empty()) {
       step.breaker = static_cast<std::int32_t>(p.breaker_index.at(s.breaker));
       step.breaker_ptr = p.breakers[static_cast<std::size_t>(step.breaker)];
+      step.breaker_counts_cancellations = e.breakers.at(s.breaker).count_deadline_cancellations;
     }
     if (s.timeout.has_value()) step.timeout = *s.timeout;
     step.fallback = s.fallback;
@@ -226,6 +230,7 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     sim::EndpointSpec ep;
     ep.name = ec.name;
     if (ec.timeout.has_value()) ep.timeout = *ec.timeout;
+    ep.client_timeout = ec.client_timeout.value_or(e.load.client_timeout);
     ep.expected_status = ec.expected_status;
     for (const auto& s : ec.steps) ep.steps.push_back(make_step(s));
     if (ec.degradation.has_value()) {
@@ -324,8 +329,7 @@ void World::finish() {
   Parts& p = *parts_;
   // A run whose duration is not a whole number of seconds ends with a partial second.
   if (measured_until_ == end_ && next_boundary_ - std::chrono::seconds(1) < end_ && next_boundary_ > end_) tick();
-  auto& totals = metrics_->mutable_totals();
-  totals.unfinished = metrics_->in_flight();
+  // The state at duration_s, before the drain.
   for (std::size_t i = 0; i < p.breakers.size(); ++i) {
     auto& bm = metrics_->breakers()[i];
     bm.state_at_end = resilience::to_string(p.breakers[i]->state());
@@ -340,6 +344,26 @@ void World::finish() {
     c.cache_hits += s.cache_hits;
     c.joined_in_flight += s.joined_in_flight;
   }
+  // An interrupted run reports what it measured; only a whole run drains.
+  if (measured_until_ == end_) drain();
+  auto& totals = metrics_->mutable_totals();
+  totals.unfinished = metrics_->in_flight();
+  if (totals.unfinished > 0 && experiment_.load.unanswered == Unanswered::kFail) p.api->fail_unanswered();
+}
+
+// No request is sent after the end (the load stops there); the world keeps running until every
+// request in flight has its outcome or the drain's time is up, like k6's gracefulStop.
+void World::drain() {
+  draining_ = true;
+  Duration longest_client_timeout{};
+  for (const auto& ep : parts_->api->endpoints()) longest_client_timeout = std::max(longest_client_timeout, ep.client_timeout);
+  const Duration drain = experiment_.load.drain.value_or(
+      longest_client_timeout.count() > 0 ? longest_client_timeout : Duration(std::chrono::seconds(30)));
+  const Instant limit = end_ + drain;
+  while (metrics_->in_flight() > 0 && loop_.run_one_until(limit)) {
+  }
+  // Still waiting: those clients waited until the drain's end (their latency from there).
+  if (metrics_->in_flight() > 0) loop_.run_until(limit);
 }
 
 std::vector<World::BreakerView> World::breakers() const {

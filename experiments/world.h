@@ -30,7 +30,9 @@ class World {
   // Runs every event before `t` (at most end()); each virtual second [s, s+1) is closed in the
   // metrics before any event at s+1 runs, so an answer at exactly 32 s counts in second 32.
   void run_until(Instant t);
-  // Records the end-of-run state (breakers' states, unfinished requests). Call once, last.
+  // Records the end-of-run state (breakers' states at end()), then drains: the requests in
+  // flight get their outcomes (answers, client timeouts, or "no answer" when the drain's time
+  // is up; docs/monitoring.md, "Outcomes"). Call once, last.
   void finish();
 
   // The instant the run has been measured up to (exclusive).
@@ -50,6 +52,7 @@ class World {
  private:
   struct Parts;
   void tick();
+  void drain();
 
   const Experiment& experiment_;
   sim::EventLoop loop_;
@@ -59,6 +62,7 @@ class World {
   Instant measured_until_{};
   Instant next_boundary_ = std::chrono::seconds(1);
   bool finished_ = false;
+  bool draining_ = false;
 };
 
 }  // namespace faultline::experiments

@@ -182,7 +182,7 @@ CheckResult windowed_sli_check(const RunOutcome& run, const Expectation& x) {
       v = t.total == 0 ? 100.0 : 100.0 * static_cast<double>(t.succeeded) / static_cast<double>(t.total);
       break;
     case SliKind::kErrorRate:
-      v = t.total == 0 ? 0.0 : 100.0 * static_cast<double>(t.server_errors) / static_cast<double>(t.total);
+      v = t.total == 0 ? 0.0 : 100.0 * static_cast<double>(t.errors) / static_cast<double>(t.total);
       break;
     case SliKind::kLatencyP95: v = to_millis(t.latency.quantile(0.95)); break;
     case SliKind::kLatencyP99: v = to_millis(t.latency.quantile(0.99)); break;

@@ -90,6 +90,20 @@ void statuses(Out out, const sim::Metrics& m) {
                  t.degraded, t.unfinished);
 }
 
+// Requests the client got nothing usable for, in words (at every verbosity): they are easy to
+// miss in a list of codes, and they are what decides a run whose server hung.
+void no_answer_line(Out out, const sim::Metrics& m, bool colour) {
+  const auto& t = m.totals();
+  const std::uint64_t n = t.client_timeouts + t.unanswered;
+  if (n == 0) return;
+  const double share = t.total == 0 ? 0.0 : 100.0 * static_cast<double>(n) / static_cast<double>(t.total);
+  fmt::format_to(out, "{}\n",
+                 paint(fmt::format("No answer for {} requests ({:.2f}% of {}): {} client timeouts (499), {} still "
+                                   "unanswered when the drain ended (0); counted as failed.",
+                                   n, share, t.total, t.client_timeouts, t.unanswered),
+                       Colour::kRed, colour));
+}
+
 void sli_table(Out out, const Evaluation& e, bool colour) {
   std::size_t name_w = 4, value_w = 5, target_w = 6;
   for (const SliResult& s : e.slis) {
@@ -278,6 +292,7 @@ std::string console_report(const RunOutcome& run, const Evaluation& evaluation,
   fmt::format_to(out, "  (seed {}, {} virtual)\n\n", e.seed, seconds_text(to_seconds(run.end)));
   guide_block(out, figures);
   if (options.verbosity == Verbosity::kVerbose) statuses(out, m);
+  no_answer_line(out, m, colour);
 
   section(out, "SLIs:", colour);
   if (evaluation.slis.empty()) fmt::format_to(out, "  none\n");

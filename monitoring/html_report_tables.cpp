@@ -215,14 +215,17 @@ std::string status_table(const sim::Metrics& m) {
   if (t.by_status.empty()) return empty("No requests were answered.");
   Rows rows;
   for (const auto& [status, n] : t.by_status) {
-    rows.push_back({fmt::format("{}", status), fmt::format("{}", n),
+    // The two outcomes the client gives itself are not HTTP answers: name them.
+    const char* label = status == 499 ? " (client timeout)" : status == 0 ? " (no answer)" : "";
+    rows.push_back({fmt::format("{}{}", status, label), fmt::format("{}", n),
                     fmt::format("{:.2f} %", percent(n, t.total))});
   }
   std::string out = table("statuses", {"Status", "Requests", "Share"}, "rrr", rows);
   out += fmt::format(
-      "<p class=\"note\">Degraded answers (counted as successes): {}. Still in flight at "
-      "the end: {}.</p>\n",
-      t.degraded, t.unfinished);
+      "<p class=\"note\">Degraded answers (counted as successes): {}. Client timeouts (499, "
+      "counted as failed): {}. Unanswered when the drain ended (0, counted as failed): {}. "
+      "Still in flight at the end: {}.</p>\n",
+      t.degraded, t.client_timeouts, t.unanswered, t.unfinished);
   return out;
 }
 

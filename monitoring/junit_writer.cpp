@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/metrics.h"
+
 namespace faultline::monitoring {
 
 namespace {
@@ -93,6 +95,18 @@ std::string xml_escape(std::string_view text) {
 
 std::string junit_xml(const RunOutcome& run, const Evaluation& evaluation) {
   const experiments::Experiment& e = *run.experiment;
+  const sim::Metrics::Totals& totals = run.metrics->totals();
+  // Requests that got no answer the client could use are part of availability and the error
+  // rate: a CI reader sees how many beside those SLIs.
+  const std::string no_answer =
+      totals.client_timeouts + totals.unanswered == 0
+          ? std::string()
+          : fmt::format("\nno answer: {} client timeouts (499) and {} unanswered at the end of the drain (0), of {} requests, counted as failed",
+                        totals.client_timeouts, totals.unanswered, totals.total);
+  const auto with_no_answer = [&](const std::string& sli, std::string output) {
+    if (sli == "availability" || sli == "error_rate") output += no_answer;
+    return output;
+  };
   std::vector<Case> cases;
   for (const CheckResult& c : evaluation.checks) {
     const bool slo = !c.sli.empty();
@@ -102,6 +116,7 @@ std::string junit_xml(const RunOutcome& run, const Evaluation& evaluation) {
       for (const SliResult& s : evaluation.slis) {
         if (s.name == c.sli) output += "\n" + sli_line(s);
       }
+      output = with_no_answer(c.sli, std::move(output));
     }
     cases.push_back(Case{c.name, e.name + (slo ? ".slo" : ".expect"), !c.passed, c.detail, std::move(output)});
   }
@@ -109,7 +124,7 @@ std::string junit_xml(const RunOutcome& run, const Evaluation& evaluation) {
     const bool gated = std::any_of(evaluation.checks.begin(), evaluation.checks.end(),
                                    [&](const CheckResult& c) { return c.sli == s.name; });
     if (gated) continue;
-    std::string output = sli_line(s);
+    std::string output = with_no_answer(s.name, sli_line(s));
     if (s.target && !e.slo.gate) output += "\nnot gated: slo.gate is false";
     cases.push_back(Case{"sli " + s.name, e.name + ".slo", false, "", std::move(output)});
   }
@@ -126,6 +141,11 @@ std::string junit_xml(const RunOutcome& run, const Evaluation& evaluation) {
   out += fmt::format("      <property{}{}/>\n", attr("name", "file"), attr("value", e.file));
   out += fmt::format("      <property{}{}/>\n", attr("name", "duration_s"),
                      attr("value", fmt::format("{:.3f}", to_seconds(e.duration))));
+  out += fmt::format("      <property{}{}/>\n", attr("name", "requests"), attr("value", std::to_string(totals.total)));
+  out += fmt::format("      <property{}{}/>\n", attr("name", "client_timeouts"),
+                     attr("value", std::to_string(totals.client_timeouts)));
+  out += fmt::format("      <property{}{}/>\n", attr("name", "unanswered"),
+                     attr("value", std::to_string(totals.unanswered)));
   out += "    </properties>\n";
   for (const Case& c : cases) {
     out += fmt::format("    <testcase{}{}{}>\n", attr("name", c.name), attr("classname", c.classname), attr("time", "0"));

@@ -26,7 +26,7 @@ double trend_floor(SliKind kind) {
 
 // Sums of a run of timeline rows, enough to recompute every SLI over them.
 struct RowSums {
-  std::uint64_t answered = 0, succeeded = 0, server_errors = 0;
+  std::uint64_t answered = 0, succeeded = 0, errors = 0;  // errors: 5xx and client timeouts
   double p95_weighted = 0, p99_weighted = 0;  // per-second quantiles weighted by answers
   std::size_t seconds = 0;
 };
@@ -37,7 +37,7 @@ RowSums sum_rows(const sim::SpilledVector<sim::TimelineRow>& rows, std::size_t f
     const sim::TimelineRow r = rows[i];
     s.answered += r.answered;
     s.succeeded += r.succeeded;
-    s.server_errors += r.server_errors;
+    s.errors += r.server_errors + r.client_timeouts;
     s.p95_weighted += static_cast<double>(r.p95_ms) * r.answered;
     s.p99_weighted += static_cast<double>(r.p99_ms) * r.answered;
   }
@@ -51,7 +51,7 @@ double window_value(SliKind kind, const RowSums& s) {
   const double answered = static_cast<double>(s.answered);
   switch (kind) {
     case SliKind::kAvailability: return percent(s.succeeded, s.answered);
-    case SliKind::kErrorRate: return percent(s.server_errors, s.answered);
+    case SliKind::kErrorRate: return percent(s.errors, s.answered);
     case SliKind::kLatencyP95: return s.p95_weighted / answered;
     case SliKind::kLatencyP99: return s.p99_weighted / answered;
     case SliKind::kThroughput: return answered / static_cast<double>(s.seconds);
@@ -207,7 +207,8 @@ std::vector<SliResult> compute_slis(const RunOutcome& run) {
       // No requests: nothing failed, so availability is vacuously 100 and the error rate 0;
       // the throughput SLI (0) is the one that reports an idle run.
       case SliKind::kAvailability: r.current = t.total == 0 ? 100.0 : percent(t.succeeded, t.total); break;
-      case SliKind::kErrorRate: r.current = t.total == 0 ? 0.0 : percent(t.server_errors, t.total); break;
+      // 5xx answers, client timeouts and requests never answered: what the client saw fail.
+      case SliKind::kErrorRate: r.current = t.total == 0 ? 0.0 : percent(t.errors, t.total); break;
       case SliKind::kLatencyP95: r.current = h.count() == 0 ? 0.0 : to_millis(h.quantile(0.95)); break;
       case SliKind::kLatencyP99: r.current = h.count() == 0 ? 0.0 : to_millis(h.quantile(0.99)); break;
       case SliKind::kThroughput:

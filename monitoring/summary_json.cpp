@@ -31,6 +31,8 @@ Json requests_json(const sim::Metrics::Totals& t) {
   for (const auto& [status, count] : t.by_status) by_status[std::to_string(status)] = count;
   j["by_status"] = std::move(by_status);
   j["server_errors"] = t.server_errors;
+  j["client_timeouts"] = t.client_timeouts;
+  j["unanswered"] = t.unanswered;
   j["unfinished"] = t.unfinished;
   return j;
 }

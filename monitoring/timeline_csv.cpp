@@ -41,16 +41,16 @@ bool write_timeline_csv(const RunOutcome& run, const ContentSink& sink) {
   fmt::format_to(
       it,
       "second,issued,answered,succeeded,degraded,errors_5xx,rejected_503,timeouts_504,"
-      "rate_limited_429,p50_ms,p95_ms,p99_ms,busy_workers,queued,in_flight,active_faults");
+      "rate_limited_429,client_timeouts_499,p50_ms,p95_ms,p99_ms,busy_workers,queued,in_flight,active_faults");
   for (const auto& name : breakers) fmt::format_to(it, ",{}", csv_field("breaker:" + name));
   fmt::format_to(it, "\n");
 
   const auto& rows = m.timeline();
   for (std::size_t s = 0; s < rows.size(); ++s) {
     const sim::TimelineRow r = rows[s];
-    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{},{},", s, r.issued,
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{},{},", s, r.issued,
                    r.answered, r.succeeded, r.degraded, r.server_errors, r.rejected, r.timeouts,
-                   r.rate_limited, r.p50_ms, r.p95_ms, r.p99_ms, r.busy_workers, r.queued,
+                   r.rate_limited, r.client_timeouts, r.p50_ms, r.p95_ms, r.p99_ms, r.busy_workers, r.queued,
                    r.in_flight);
     bool first = true;
     for (unsigned bit = 0; bit < 64; ++bit) {

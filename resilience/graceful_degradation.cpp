@@ -91,7 +91,7 @@ void GracefulDegradation::execute(StartService start, CancelService cancel, Done
   after_settle();
 }
 
-bool GracefulDegradation::cancel() {
+bool GracefulDegradation::cancel(bool deadline) {
   if (!running_) return false;
   running_ = false;
   ++run_;  // late reports and timers of this run are ignored from now on
@@ -100,7 +100,7 @@ bool GracefulDegradation::cancel() {
   for (std::size_t i = 0; i < outcomes_.size(); ++i) {
     if (outcomes_[i].status != ServiceStatus::kPending) continue;
     outcomes_[i] = {ServiceStatus::kCancelled, false, now};
-    if (i < started_) call_cancel_hook(i);
+    if (i < started_) call_cancel_hook(i, deadline);
   }
   pending_ = 0;
   start_ = nullptr;
@@ -146,7 +146,7 @@ bool GracefulDegradation::settle(std::size_t i, bool ok, bool timed_out) {
   if (!ok && !svc.fallback && svc.priority == Priority::kCritical && failed_by_ < 0) {
     failed_by_ = static_cast<int>(i);
   }
-  if (timed_out) call_cancel_hook(i);  // nobody waits for that call any more
+  if (timed_out) call_cancel_hook(i, true);  // nobody waits for that call any more
   return true;
 }
 
@@ -166,14 +166,14 @@ void GracefulDegradation::abort_rest() {
     }
     outcomes_[i] = {ServiceStatus::kCancelled, false, now};
     --pending_;
-    if (i < started_) call_cancel_hook(i);
+    if (i < started_) call_cancel_hook(i, false);
   }
 }
 
-void GracefulDegradation::call_cancel_hook(std::size_t i) {
+void GracefulDegradation::call_cancel_hook(std::size_t i, bool deadline) {
   if (!cancel_) return;
   ++depth_;
-  cancel_(i);
+  cancel_(i, deadline);
   --depth_;
 }
 

@@ -53,8 +53,11 @@ class GracefulDegradation {
     std::size_t index_;
   };
   using StartService = InplaceFunction<void(std::size_t service, ServiceDone done), 48>;
-  // Tells the caller that service i's call is no longer wanted (timed out or cancelled).
-  using CancelService = InplaceFunction<void(std::size_t service), 48>;
+  // Tells the caller that service i's call is no longer wanted. `deadline` is true when a
+  // timeout ended it (the service's own, the global one, or the owner's deadline passed to
+  // cancel()) and false when it is merely no longer needed (fail_fast aborted the rest, the
+  // owner abandoned the run): a breaker around the call counts the first as a failure.
+  using CancelService = InplaceFunction<void(std::size_t service, bool deadline), 48>;
   using Done = InplaceFunction<void(const DegradationResult&), 48>;
 
   // `config` must outlive this object.
@@ -70,8 +73,9 @@ class GracefulDegradation {
   // fail_fast aborts are never started (kCancelled). Precondition: !running().
   void execute(StartService start, CancelService cancel, Done done);
   // Abandons a running execution: pending services become kCancelled and their cancel hook
-  // runs; `done` is not called. Returns false if nothing was running.
-  bool cancel();
+  // runs (with `deadline`: the owner's own deadline expired); `done` is not called. Returns
+  // false if nothing was running.
+  bool cancel(bool deadline = false);
   bool running() const { return running_; }
 
  private:
@@ -80,7 +84,7 @@ class GracefulDegradation {
   void on_global_timeout(std::uint64_t run);
   bool settle(std::size_t i, bool ok, bool timed_out);
   void abort_rest();
-  void call_cancel_hook(std::size_t i);
+  void call_cancel_hook(std::size_t i, bool deadline);
   void after_settle();
   void cancel_timers();
   void finish();

@@ -12,6 +12,7 @@ struct ApiModel::Request {
   Instant issued{};
   std::uint64_t user = 0;
   TimerId deadline = kNoTimer;
+  TimerId client_deadline = kNoTimer;  // the client's own timeout
   TimerId work_timer = kNoTimer;  // overhead or an API-fault delay
   OpId op = kNoOp;                // the running step call
   CallId call = 0;                // a plain step's dependency call, while call_live
@@ -26,6 +27,7 @@ struct ApiModel::Request {
   Phase phase = Phase::kFree;
   bool holds_worker = false;
   bool degraded = false;
+  bool abandoned = false;  // the client gave up: its outcome is recorded, the server carries on
   resilience::GracefulDegradation* degradation = nullptr;  // while in kDegradation
   std::vector<OpId> service_ops;                           // degradation services' calls
 };
@@ -84,13 +86,21 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
   r.overhead_scale = 1.0;
   r.holds_worker = false;
   r.degraded = false;
+  r.abandoned = false;
   r.deadline = kNoTimer;
+  r.client_deadline = kNoTimer;
   r.work_timer = kNoTimer;
   metrics_.on_request_issued(r.issued);
   const EndpointSpec& ep = endpoints_[endpoint];
   if (ep.timeout.count() > 0) {
     r.deadline = loop_.schedule_after(ep.timeout, [this, index, gen = r.generation] {
       if (requests_[index].generation == gen) on_deadline(index);
+    });
+  }
+  // One delay for every request of the endpoint: the loop files these in a FIFO lane, O(1).
+  if (ep.client_timeout.count() > 0) {
+    r.client_deadline = loop_.schedule_after(ep.client_timeout, [this, index, gen = r.generation] {
+      if (requests_[index].generation == gen) on_client_timeout(index);
     });
   }
   ApiFaultEffect effect;
@@ -240,10 +250,11 @@ void ApiModel::run_degradation(std::uint32_t index) {
           done(s == CallStatus::kOk);
         });
       },
-      [this, index, gen](std::size_t service) {
+      [this, index, gen](std::size_t service, bool deadline) {
         Request& q = requests_[index];
         if (q.generation != gen || q.service_ops[service] == kNoOp) return;
-        runner_->cancel(q.service_ops[service]);
+        runner_->cancel(q.service_ops[service],
+                        deadline ? StepRunner::Cancel::kDeadline : StepRunner::Cancel::kNotNeeded);
         q.service_ops[service] = kNoOp;
       },
       [this, index, gen](const resilience::DegradationResult& result) {
@@ -285,28 +296,51 @@ void ApiModel::degradation_done(std::uint32_t index, const resilience::Degradati
 
 void ApiModel::on_deadline(std::uint32_t index) {
   requests_[index].deadline = kNoTimer;
-  finish(index, kStatusGatewayTimeout, false);
+  finish(index, kStatusGatewayTimeout, false, /*by_deadline=*/true);
 }
 
-void ApiModel::finish(std::uint32_t index, int status, bool success) {
+void ApiModel::on_client_timeout(std::uint32_t index) {
+  Request& r = requests_[index];
+  r.client_deadline = kNoTimer;
+  r.abandoned = true;
+  metrics_.on_request_done(r.issued, loop_.now(), kStatusClientTimeout, false, false);
+  Answered answered = std::move(r.answered);
+  r.answered.reset();
+  if (answered) answered();  // last: a closed user's next request may reuse the pool
+}
+
+std::uint64_t ApiModel::fail_unanswered() {
+  std::uint64_t n = 0;
+  for (Request& r : requests_) {
+    if (r.phase == Request::Phase::kFree || r.abandoned) continue;
+    r.abandoned = true;
+    metrics_.on_request_done(r.issued, loop_.now(), kStatusNoAnswer, false, false);
+    ++n;
+  }
+  return n;
+}
+
+void ApiModel::finish(std::uint32_t index, int status, bool success, bool by_deadline) {
   Request& r = requests_[index];
   // Invariant (debug builds): every request ends exactly once; a finished one is kFree until
   // it is reused, and every callback checks its generation before finishing it.
   assert(r.phase != Request::Phase::kFree);
   if (r.deadline != kNoTimer) loop_.cancel(r.deadline);
+  if (r.client_deadline != kNoTimer) loop_.cancel(r.client_deadline);
   if (r.work_timer != kNoTimer) loop_.cancel(r.work_timer);
-  if (r.op != kNoOp) runner_->cancel(r.op);
+  if (r.op != kNoOp) runner_->cancel(r.op, by_deadline ? StepRunner::Cancel::kDeadline : StepRunner::Cancel::kNotNeeded);
   if (r.call_live) {
     dependencies_[endpoints_[r.endpoint].steps[r.step].dependency]->abandon(r.call);
     r.call_live = false;
   }
   if (r.degradation != nullptr) {
-    r.degradation->cancel();
+    r.degradation->cancel(by_deadline);
     end_degradation(index);
   }
   if (r.phase == Request::Phase::kQueued) --queued_live_;  // its queue entry is skipped later
   const bool degraded = success && r.degraded;
-  metrics_.on_request_done(r.issued, loop_.now(), status, success, degraded);
+  // A request its client gave up on already has its outcome: the late answer reaches nobody.
+  if (!r.abandoned) metrics_.on_request_done(r.issued, loop_.now(), status, success, degraded);
   Answered answered = std::move(r.answered);
   const bool held_worker = r.holds_worker;
   release_request(index);

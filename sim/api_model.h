@@ -1,7 +1,9 @@
 // ApiModel: the modelled API. `workers` requests run at once, up to `queue_limit` wait FIFO,
 // beyond that 503 at once. A running request spends its overhead, then runs its endpoint's
 // steps in order (each through its resilience chain), then its degradation block; the
-// endpoint's timeout bounds the whole request (504).
+// endpoint's timeout bounds the whole request (504). The client's own timeout (the endpoint's
+// client_timeout) gives the request its outcome, 499, when it expires first; the server does
+// not notice and keeps working on it, as a real one whose client hung up does.
 //
 //   ApiModel api(loop, metrics, spec, endpoints, dependencies, seed);
 //   load_generator.set_sink(api);   // the ApiModel is a RequestSink
@@ -58,6 +60,10 @@ class ApiModel final : public RequestSink {
   void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override;
   void set_fault_hook(ApiFaultHook* hook) { fault_hook_ = hook; }
 
+  // Gives every request still waiting for its answer the outcome "no answer" (status 0) at
+  // now(), without running its callback: the run is over. Returns how many there were.
+  std::uint64_t fail_unanswered();
+
   // Capacity faults on the API change the number of workers.
   void set_workers(int workers);
   int workers() const { return workers_; }
@@ -81,7 +87,10 @@ class ApiModel final : public RequestSink {
   void degradation_done(std::uint32_t index, const resilience::DegradationResult& result);
   void end_degradation(std::uint32_t index);
   void on_deadline(std::uint32_t index);
-  void finish(std::uint32_t index, int status, bool success);
+  void on_client_timeout(std::uint32_t index);
+  // Ends the request on the server. `by_deadline`: its timeout expired, so the step calls it
+  // cancels are timeouts for their breakers.
+  void finish(std::uint32_t index, int status, bool success, bool by_deadline = false);
   void start_queued();
 
   EventLoop& loop_;

@@ -27,6 +27,10 @@ struct StepSpec {
   std::uint32_t dependency = 0;                        // index in the world's dependencies
   std::int32_t breaker = -1;                           // index in the world's breakers, -1: none
   resilience::CircuitBreaker* breaker_ptr = nullptr;
+  // A call cancelled by a deadline above it (the endpoint's timeout, a degradation block's
+  // global timeout) is a failure for the breaker, as resilience4j's
+  // CircuitBreaker(TimeLimiter(call)) records it; false: released with no outcome.
+  bool breaker_counts_cancellations = true;
   Duration timeout{};                                  // per attempt; zero: none
   bool fallback = false;
   CoalesceScope coalesce = CoalesceScope::kNone;
@@ -49,6 +53,9 @@ struct DegradationSpec {
 struct EndpointSpec {
   std::string name;
   Duration timeout{};            // whole request; zero: none
+  // The client gives up this long after sending (k6's request timeout); the server keeps
+  // working on the request. Zero: the client waits for ever.
+  Duration client_timeout{};
   int expected_status = 200;
   std::vector<StepSpec> steps;
   std::optional<DegradationSpec> degradation;

@@ -85,6 +85,9 @@ class EventLoop final : public Scheduler {
   void run_until(Instant t);
   // Runs the next event, if any, and returns whether there was one.
   bool run_one();
+  // Runs the next event if it is due at or before `t` (now() becomes its time); returns
+  // whether one ran. For a caller that stops on a condition of its own (the run's drain).
+  bool run_one_until(Instant t) { return run_next(t); }
   // Runs events until none is left.
   void run();
   // Makes the running run() or run_until() return after the current event (and the

@@ -47,6 +47,7 @@ void Metrics::on_request_done(Instant issued, Instant now, int status, bool succ
   if (status == kStatusUnavailable) ++current_.rejected;
   if (status == kStatusGatewayTimeout) ++current_.timeouts;
   if (status == kStatusTooManyRequests) ++current_.rate_limited;
+  if (status == kStatusClientTimeout) ++current_.client_timeouts;
   second_latency_.record(latency);
   for (auto& w : windows_) w.ring[w.head].record(latency);
   for (std::size_t i = 0; i < check_windows_.size(); ++i) {
@@ -56,6 +57,7 @@ void Metrics::on_request_done(Instant issued, Instant now, int status, bool succ
     ++c.total;
     if (success) ++c.succeeded;
     if (is_server_error(status)) ++c.server_errors;
+    if (counts_as_error(status)) ++c.errors;
     c.latency.record(latency);
   }
   if (issued < layout_.warmup) return;
@@ -67,6 +69,11 @@ void Metrics::on_request_done(Instant issued, Instant now, int status, bool succ
   }
   if (degraded) ++totals_.degraded;
   if (is_server_error(status)) ++totals_.server_errors;
+  if (counts_as_error(status)) {
+    ++totals_.errors;
+    if (status == kStatusClientTimeout) ++totals_.client_timeouts;
+    if (status == kStatusNoAnswer) ++totals_.unanswered;
+  }
   if (last_status_count_ == nullptr || status != last_status_) {
     last_status_ = status;
     last_status_count_ = &totals_.by_status[status];

@@ -33,6 +33,7 @@ struct TimelineRow {
   std::uint32_t rejected = 0;       // 503
   std::uint32_t timeouts = 0;       // 504
   std::uint32_t rate_limited = 0;   // 429
+  std::uint32_t client_timeouts = 0;  // 499: the client gave up (its timeout)
   float p50_ms = 0, p95_ms = 0, p99_ms = 0;  // of the requests answered this second
   std::uint32_t busy_workers = 0;   // at the end of the second
   std::uint32_t queued = 0;         // API queue length at the end of the second
@@ -96,6 +97,7 @@ struct MetricsLayout {
 // The requests issued within one check window (and answered by the run's end).
 struct WindowTotals {
   std::uint64_t total = 0, succeeded = 0, server_errors = 0;
+  std::uint64_t errors = 0;  // the error-rate numerator: 5xx, client timeouts, no answer
   LatencyHistogram latency;
 };
 
@@ -121,7 +123,12 @@ class Metrics {
   // --- results ---
   struct Totals {
     std::uint64_t total = 0, succeeded = 0, failed = 0, degraded = 0, server_errors = 0;
-    std::uint64_t unfinished = 0;  // still in flight when the run ended
+    std::uint64_t client_timeouts = 0;  // 499: the client's timeout expired first
+    std::uint64_t unanswered = 0;       // 0: no answer by the end of the drain, counted as failed
+    std::uint64_t errors = 0;           // the error-rate numerator: server_errors + the two above
+    // Requests with no answer at the end of the drain: `unanswered` when the file counts them
+    // (the default), otherwise left out of `total`.
+    std::uint64_t unfinished = 0;
     std::map<int, std::uint64_t> by_status;
   };
   const Totals& totals() const { return totals_; }

@@ -2,6 +2,9 @@
 // Contract (experiment-format.md, "Statuses"): success is the endpoint's expected status;
 // a dependency error or refused connection -> 502; a rejection (open breaker, full queue,
 // bulkhead) -> 503; a rate limiter -> 429; a step or request timeout -> 504.
+// Two outcomes the client gives itself, not the server (docs/monitoring.md, "Outcomes"):
+// its own timeout expired -> 499 (nginx's "client closed request"); still unanswered when the
+// run's drain ended -> 0 (k6's status for a request that got no response).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +16,8 @@ inline constexpr int kStatusUnavailable = 503;
 inline constexpr int kStatusTooManyRequests = 429;
 inline constexpr int kStatusGatewayTimeout = 504;
 inline constexpr int kStatusInternalError = 500;
+inline constexpr int kStatusClientTimeout = 499;
+inline constexpr int kStatusNoAnswer = 0;
 
 // Outcome of one dependency call, as the caller sees it.
 enum class CallStatus : std::uint8_t {
@@ -40,5 +45,9 @@ constexpr int status_for(CallStatus s) {
 }
 
 constexpr bool is_server_error(int status) { return status >= 500 && status <= 599; }
+// What the error-rate SLI counts: a 5xx, or no answer the client could use (499, 0).
+constexpr bool counts_as_error(int status) {
+  return is_server_error(status) || status == kStatusClientTimeout || status == kStatusNoAnswer;
+}
 
 }  // namespace faultline::sim

@@ -238,23 +238,25 @@ void StepRunner::deliver_later(OpId id, CallStatus status) {
   complete_later(static_cast<std::uint32_t>(id & 0xffffffffu), status);
 }
 
-void StepRunner::cancel(OpId id) {
+void StepRunner::cancel(OpId id, Cancel why) {
   Op* op = lookup(id);
   if (op == nullptr) return;
   const auto index = static_cast<std::uint32_t>(id & 0xffffffffu);
   if (op->kind == Kind::kCall) {
     const StepSpec& step = *op->step;
     // A caller that gives up exactly when the attempt's own timeout expires (a degradation
-    // service's timeout fires just before the attempt timer at the same instant) is a timeout,
-    // and a timeout is a failure for the breaker; any earlier cancel is not an outcome.
+    // service's timeout fires just before the attempt timer at the same instant) is that
+    // timeout, always a failure for the breaker; a deadline above the step is one unless the
+    // step opts out; a call no longer needed has no outcome.
     const Duration elapsed = loop_.now() - op->attempt_start;
-    const bool timed_out = op->call_live && step.timeout.count() > 0 && elapsed >= step.timeout;
+    const bool own_timeout = op->call_live && step.timeout.count() > 0 && elapsed >= step.timeout;
+    const bool timed_out = op->call_live && (own_timeout || why == Cancel::kDeadline);
     if (op->call_live) dependencies_[step.dependency]->abandon(op->call);
     if (timed_out) metrics_.on_dependency_timeout(step.dependency);
     if (op->attempt_timer != kNoTimer) loop_.cancel(op->attempt_timer);
     if (op->backoff_timer != kNoTimer) loop_.cancel(op->backoff_timer);
     if (op->holds_breaker) {
-      if (timed_out) {
+      if (own_timeout || (timed_out && step.breaker_counts_cancellations)) {
         step.breaker_ptr->on_failure(elapsed, op->breaker_epoch);
       } else {
         step.breaker_ptr->release(op->breaker_epoch);

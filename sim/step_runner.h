@@ -3,7 +3,8 @@
 // — and reports one CallStatus. Used by the API for sequential steps and degradation services.
 //
 //   OpId op = runner.run(step, /*coalesce_key=*/user, [this](CallStatus s) { ... });
-//   runner.cancel(op);   // the request ended first: abandons the call, frees what it holds
+//   runner.cancel(op, Cancel::kDeadline);   // the request's timeout expired: abandons the
+//                                           // call (a breaker failure), frees what it holds
 //
 // Single-threaded. Operations live in a pool reused across the run.
 #pragma once
@@ -26,6 +27,11 @@ inline constexpr OpId kNoOp = 0;
 class StepRunner {
  public:
   using Done = InplaceFunction<void(CallStatus), 56>;
+  // Why a caller stops an operation. A deadline above the step (the endpoint's timeout, a
+  // degradation block's timeout) is an outcome for the breaker guarding the call — the caller
+  // saw a timeout — unless the step's breaker_counts_cancellations is off; a call that is
+  // merely no longer needed (fail_fast gave up on the request) is released with no outcome.
+  enum class Cancel : std::uint8_t { kNotNeeded, kDeadline };
 
   StepRunner(EventLoop& loop, Metrics& metrics, std::vector<Dependency*> dependencies,
              std::uint64_t seed);
@@ -34,7 +40,7 @@ class StepRunner {
   OpId run(const StepSpec& step, std::uint64_t coalesce_key, Done done);
   // Stops the operation: its dependency call is abandoned, timers cancelled, permits released.
   // A coalesced execution shared with others keeps running; only this waiter leaves.
-  void cancel(OpId id);
+  void cancel(OpId id, Cancel why);
   // Delivers the result of a shared (coalesced) execution to waiter `id` if it is still live.
   void deliver(OpId id, CallStatus status);
   // As deliver(), on the next event at the current instant.

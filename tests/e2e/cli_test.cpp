@@ -188,5 +188,49 @@ TEST(CliTest, TwoPointLatencyMixFailsAGateJustBelowTheTrueP95) {
   EXPECT_EQ(p95, 10.0);
 }
 
+
+// Issue #15 (a): the API hangs from 30 s and nothing times out. Every request still gets an
+// outcome (the client's 60 s timeout, 499), so availability is at most 50 % and the gate fails.
+TEST(CliTest, ApiHangWithoutTimeoutsFailsItsGateWithAvailabilityAtMostHalf) {
+  ScratchDir out;
+  const auto r = run_faultline("run " + source_path("tests/e2e/data/api-hang-no-timeout.json") + " --out " + out.str());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("No answer for 3000 requests"), std::string::npos) << r.output;
+  const auto summary = nlohmann::json::parse(read_file(out.path() / "api-hang-no-timeout/summary.json"));
+  const auto& requests = summary.at("requests");
+  EXPECT_EQ(requests.at("total"), 5999);
+  EXPECT_EQ(requests.at("client_timeouts"), 3000);
+  EXPECT_EQ(requests.at("by_status").at("499"), 3000);
+  EXPECT_EQ(requests.at("unfinished"), 0);
+  double availability = 101;
+  for (const auto& s : summary.at("slis")) {
+    if (s.at("name") == "availability") availability = s.at("current").get<double>();
+  }
+  EXPECT_LE(availability, 50.0);
+  const std::string junit = read_file(out.path() / "api-hang-no-timeout/junit.xml");
+  EXPECT_NE(junit.find("<property name=\"client_timeouts\" value=\"3000\"/>"), std::string::npos);
+}
+
+// Issue #15 (b): only the endpoint's 1 s timeout ends each request; the breaker on the step
+// counts those deadline cancellations, so it opens at the fifth one, exactly 1.5 s in — and,
+// opted out, never.
+TEST(CliTest, EndpointTimeoutsOpenTheStepsBreakerAtTheFifthOne) {
+  ScratchDir out;
+  const std::string file = source_path("tests/e2e/data/endpoint-timeout-breaker.json");
+  const auto r = run_faultline("run " + file + " --quiet --out " + out.str());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto summary = nlohmann::json::parse(read_file(out.path() / "endpoint-timeout-breaker/summary.json"));
+  const auto& transitions = summary.at("breakers").at("upstream").at("transitions");
+  ASSERT_EQ(transitions.size(), 1u);
+  EXPECT_EQ(transitions[0].at("to"), "OPEN");
+  EXPECT_EQ(transitions[0].at("at_s"), 1.5);
+
+  const auto off = run_faultline("run " + file + " --quiet --out " + out.str() +
+                                 " --set resilience.circuit_breakers.upstream.count_deadline_cancellations=false");
+  EXPECT_EQ(off.exit_code, 1) << off.output;
+  const auto summary_off = nlohmann::json::parse(read_file(out.path() / "endpoint-timeout-breaker/summary.json"));
+  EXPECT_TRUE(summary_off.at("breakers").at("upstream").at("transitions").empty());
+}
+
 }  // namespace
 }  // namespace faultline::e2e

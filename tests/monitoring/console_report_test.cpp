@@ -106,6 +106,18 @@ TEST_F(ConsoleReportTest, HasTheGuidesBlockWithTheRunsNumbers) {
   EXPECT_NEAR(metrics_.latency().mean_ms(), 100.0, 5.0);  // the scripted latency
 }
 
+TEST_F(ConsoleReportTest, SaysInWordsHowManyRequestsGotNoAnswer) {
+  EXPECT_FALSE(contains(console_report(run_, evaluation_), "No answer for")) << "none: no line";
+  for (const int status : {sim::kStatusClientTimeout, sim::kStatusNoAnswer}) {
+    metrics_.on_request_issued(9s);
+    metrics_.on_request_done(9s, 10s, status, false, false);
+  }
+  const std::string text = console_report(run_, evaluation_);  // at the default verbosity
+  EXPECT_TRUE(contains(text, "No answer for 2 requests (0.99% of 202): 1 client timeouts (499), 1 still "
+                             "unanswered when the drain ended (0); counted as failed.\n"))
+      << text;
+}
+
 TEST_F(ConsoleReportTest, FiguresMatchTheScriptedRun) {
   const LoadTestFigures f = load_test_figures(run_, evaluation_);
   EXPECT_EQ(f.total_requests, 200u);

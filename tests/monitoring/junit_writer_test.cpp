@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/status.h"
+
 #include "monitoring/evaluate.h"
 #include "scripted_run.h"
 
@@ -194,6 +196,20 @@ TEST_F(JunitTest, WellFormedClassicSchema) {
   EXPECT_EQ(r.elements[0].attributes["tests"], "7");
   EXPECT_EQ(r.elements[0].attributes["failures"], "2");
   EXPECT_EQ(r.elements[1].attributes["failures"], "2");
+}
+
+TEST_F(JunitTest, CountsRequestsWithoutAnAnswerBesideAvailability) {
+  run_->seconds(1, Second{.ok = 0, .failed = 7, .status = sim::kStatusClientTimeout});
+  const std::string text = xml();
+  EXPECT_NE(text.find("<property name=\"client_timeouts\" value=\"7\"/>"), std::string::npos) << text;
+  EXPECT_NE(text.find("<property name=\"unanswered\" value=\"0\"/>"), std::string::npos);
+  EXPECT_NE(text.find("<property name=\"requests\" value=\"2007\"/>"), std::string::npos);
+  // Under the availability gate's test case, in its failure text and output.
+  const auto at = text.find("name=\"slo availability\"");
+  ASSERT_NE(at, std::string::npos);
+  const auto end = text.find("</testcase>", at);
+  EXPECT_NE(text.substr(at, end - at).find("no answer: 7 client timeouts (499) and 0 unanswered"), std::string::npos)
+      << text.substr(at, end - at);
 }
 
 TEST_F(JunitTest, FailureCarriesTheDetail) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/status.h"
+
 #include "scripted_run.h"
 
 namespace faultline::monitoring {
@@ -102,6 +104,24 @@ TEST(ComputeSlis, TotalsAfterWarmup) {
   EXPECT_EQ(slis[4].name, "throughput");
   EXPECT_DOUBLE_EQ(slis[4].current, 100.0);  // 1000 requests over 20 - 10 s
   EXPECT_EQ(slis[4].status, SliStatus::kMeeting);
+}
+
+// A client timeout (499) and a request never answered (0) are failures the client saw: they
+// lower availability and count in the error rate beside the 5xx answers.
+TEST(ComputeSlis, ClientTimeoutsAndNoAnswersCountAgainstAvailabilityAndErrorRate) {
+  auto e = testing::basic_experiment(std::chrono::seconds(10));
+  ScriptedRun run(e);
+  run.seconds(2, Second{.ok = 90, .failed = 5, .status = 503});
+  run.seconds(2, Second{.ok = 0, .failed = 3, .status = sim::kStatusClientTimeout});
+  run.seconds(2, Second{.ok = 0, .failed = 2, .status = sim::kStatusNoAnswer});
+  const auto slis = compute_slis(run.outcome());
+  const std::uint64_t total = 2 * (95 + 3 + 2);
+  EXPECT_EQ(run.metrics().totals().total, total);
+  EXPECT_EQ(run.metrics().totals().client_timeouts, 6u);
+  EXPECT_EQ(run.metrics().totals().unanswered, 4u);
+  EXPECT_EQ(run.metrics().totals().server_errors, 10u);
+  EXPECT_DOUBLE_EQ(slis[0].current, 100.0 * 180 / total);        // availability
+  EXPECT_DOUBLE_EQ(slis[3].current, 100.0 * (10 + 6 + 4) / total);  // error rate
 }
 
 TEST(ComputeSlis, NoRequests) {

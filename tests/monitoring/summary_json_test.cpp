@@ -78,7 +78,8 @@ TEST_F(SummaryJsonTest, ContractKeysInOrder) {
                                                   "dependencies", "coalescing", "faults", "alerts", "checks",
                                                   "passed"}));
   EXPECT_EQ(keys_of(s["requests"]), (std::vector<std::string>{"total", "succeeded", "failed", "degraded",
-                                                             "by_status", "server_errors", "unfinished"}));
+                                                             "by_status", "server_errors", "client_timeouts",
+                                                             "unanswered", "unfinished"}));
   EXPECT_EQ(keys_of(s["latency_ms"]), (std::vector<std::string>{"mean", "p50", "p95", "p99", "max"}));
   EXPECT_EQ(keys_of(s["slis"][0]), (std::vector<std::string>{"name", "current", "target", "unit", "status", "trend"}));
   EXPECT_EQ(keys_of(s["breakers"]["content-generation"]),

@@ -69,7 +69,8 @@ TEST_F(TimelineCsvTest, HeaderNamesEveryColumnAndOneColumnPerBreaker) {
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0],
             "second,issued,answered,succeeded,degraded,errors_5xx,rejected_503,timeouts_504,"
-            "rate_limited_429,p50_ms,p95_ms,p99_ms,busy_workers,queued,in_flight,active_faults,"
+            "rate_limited_429,client_timeouts_499,p50_ms,p95_ms,p99_ms,busy_workers,queued,in_flight,"
+            "active_faults,"
             "breaker:cb-a,\"breaker:db,\"\"main\"\"\"");
 }
 
@@ -80,28 +81,29 @@ TEST_F(TimelineCsvTest, OneRowPerSecondWithTheScriptedValues) {
   ASSERT_EQ(lines.size(), 4u);  // header + 3 seconds
 
   const auto r0 = split(lines[1], ',');
-  ASSERT_EQ(r0.size(), 18u);
+  ASSERT_EQ(r0.size(), 19u);
   EXPECT_EQ(std::vector<std::string>(r0.begin(), r0.begin() + 9),
             (std::vector<std::string>{"0", "4", "3", "1", "0", "2", "1", "1", "0"}));
   // Percentiles: 3 decimals, exactly the row's values; the median of 5, 100 and 900 ms is ~100.
   const sim::TimelineRow& row0 = metrics_.timeline()[0];
-  EXPECT_EQ(r0[9], fmt::format("{:.3f}", row0.p50_ms));
-  EXPECT_EQ(r0[10], fmt::format("{:.3f}", row0.p95_ms));
-  EXPECT_EQ(r0[11], fmt::format("{:.3f}", row0.p99_ms));
-  EXPECT_NEAR(std::stod(r0[9]), 100.0, 5.0);
-  EXPECT_NEAR(std::stod(r0[11]), 900.0, 45.0);
-  EXPECT_EQ(r0[9].substr(r0[9].find('.')).size(), 4u);
-  EXPECT_EQ(std::vector<std::string>(r0.begin() + 12, r0.end()),
+  EXPECT_EQ(r0[9], "0");  // client timeouts
+  EXPECT_EQ(r0[10], fmt::format("{:.3f}", row0.p50_ms));
+  EXPECT_EQ(r0[11], fmt::format("{:.3f}", row0.p95_ms));
+  EXPECT_EQ(r0[12], fmt::format("{:.3f}", row0.p99_ms));
+  EXPECT_NEAR(std::stod(r0[10]), 100.0, 5.0);
+  EXPECT_NEAR(std::stod(r0[12]), 900.0, 45.0);
+  EXPECT_EQ(r0[10].substr(r0[10].find('.')).size(), 4u);
+  EXPECT_EQ(std::vector<std::string>(r0.begin() + 13, r0.end()),
             (std::vector<std::string>{"5", "2", "1", "", "CLOSED", "CLOSED"}));
 
   const auto r1 = split(lines[2], ',');
-  ASSERT_EQ(r1.size(), 18u);
+  ASSERT_EQ(r1.size(), 19u);
   EXPECT_EQ(std::vector<std::string>(r1.begin(), r1.begin() + 9),
             (std::vector<std::string>{"1", "1", "2", "1", "1", "0", "0", "0", "1"}));
-  EXPECT_EQ(std::vector<std::string>(r1.begin() + 12, r1.end()),
+  EXPECT_EQ(std::vector<std::string>(r1.begin() + 13, r1.end()),
             (std::vector<std::string>{"1", "0", "0", "0;2", "OPEN", "HALF_OPEN"}));
 
-  EXPECT_EQ(lines[3], "2,0,0,0,0,0,0,0,0,0.000,0.000,0.000,0,0,0,,HALF_OPEN,CLOSED");
+  EXPECT_EQ(lines[3], "2,0,0,0,0,0,0,0,0,0,0.000,0.000,0.000,0,0,0,,HALF_OPEN,CLOSED");
 }
 
 TEST_F(TimelineCsvTest, IsByteIdenticalForIdenticalMetrics) {
@@ -148,8 +150,8 @@ TEST(TimelineCsv, StreamedInPiecesEqualsTheWholeText) {
   EXPECT_EQ(joined, whole);
   const auto lines = split(whole, '\n');
   ASSERT_EQ(lines.size(), 3602u);  // header, 3600 rows, the empty string after the last "\n"
-  EXPECT_EQ(lines[3600], "3599,4,4,4,0,0,0,0,0,20.000,20.000,20.000,1,0,0,,CLOSED");
-  EXPECT_EQ(lines[1801], "1800,0,0,0,0,0,0,0,0,0.000,0.000,0.000,1,0,0,,OPEN");
+  EXPECT_EQ(lines[3600], "3599,4,4,4,0,0,0,0,0,0,20.000,20.000,20.000,1,0,0,,CLOSED");
+  EXPECT_EQ(lines[1801], "1800,0,0,0,0,0,0,0,0,0,0.000,0.000,0.000,1,0,0,,OPEN");
   // A sink that fails stops the writer.
   int calls = 0;
   EXPECT_FALSE(timeline_csv_writer(run)([&](std::string_view) { return ++calls > 5; }));

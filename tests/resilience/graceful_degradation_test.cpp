@@ -24,12 +24,16 @@ struct Harness {
   ManualScheduler s;
   std::vector<std::size_t> started;
   std::vector<std::size_t> cancelled;
+  std::vector<std::size_t> deadline_cancels;  // the cancels a timeout caused
   std::optional<DegradationResult> result;
   std::vector<ServiceOutcome> outcomes;  // copied: the span dies with `done`
   int done_calls = 0;
 
   GracefulDegradation::CancelService cancel_hook() {
-    return [this](std::size_t i) { cancelled.push_back(i); };
+    return [this](std::size_t i, bool deadline) {
+      cancelled.push_back(i);
+      if (deadline) deadline_cancels.push_back(i);
+    };
   }
   GracefulDegradation::Done done() {
     return [this](const DegradationResult& r) {
@@ -115,6 +119,9 @@ TEST_P(EveryCombination, StatusResultAndTiming) {
   if (c.outcome == Outcome::kTimeout) expected_cancelled.push_back(0);
   if (aborted) expected_cancelled.push_back(1);
   EXPECT_EQ(h.cancelled, expected_cancelled);
+  // Only the timeout is a deadline (a breaker counts it); the abort only says "not needed".
+  EXPECT_EQ(h.deadline_cancels, c.outcome == Outcome::kTimeout ? std::vector<std::size_t>{0}
+                                                               : std::vector<std::size_t>{});
   EXPECT_EQ(h.s.pending(), 0u);  // every timer cancelled
 }
 
@@ -137,7 +144,20 @@ TEST(GracefulDegradationTest, GlobalTimeoutTimesOutEveryPendingServiceAtOnce) {
   EXPECT_EQ(h.outcomes[0].status, S::kTimedOut);
   EXPECT_EQ(h.outcomes[1].status, S::kTimedOut);  // timed out, not cancelled by the abort
   EXPECT_EQ(h.cancelled, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(h.deadline_cancels, (std::vector<std::size_t>{0, 1}));
   EXPECT_EQ(h.s.pending(), 0u);
+}
+
+TEST(GracefulDegradationTest, CancelWithTheOwnersDeadlineTellsTheHooksItWasADeadline) {
+  const DegradationConfig config = DegradationConfigs::user_dashboard();
+  Harness h;
+  GracefulDegradation g(h.s, config);
+  g.execute([](std::size_t, GracefulDegradation::ServiceDone) {}, h.cancel_hook(), h.done());
+  h.s.advance_to(milliseconds(100));
+  EXPECT_TRUE(g.cancel(/*deadline=*/true));
+  EXPECT_EQ(h.done_calls, 0);
+  EXPECT_EQ(h.cancelled, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(h.deadline_cancels, (std::vector<std::size_t>{0, 1}));
 }
 
 TEST(GracefulDegradationTest, SynchronousCriticalFailureStopsBeforeStartingTheRest) {
@@ -157,6 +177,7 @@ TEST(GracefulDegradationTest, SynchronousCriticalFailureStopsBeforeStartingTheRe
   ASSERT_EQ(h.done_calls, 1);  // inside execute()
   EXPECT_EQ(h.started, (std::vector<std::size_t>{0, 1}));
   EXPECT_EQ(h.cancelled, (std::vector<std::size_t>{0}));  // c was never started
+  EXPECT_TRUE(h.deadline_cancels.empty());
   EXPECT_EQ(h.outcomes[2].status, S::kCancelled);
   EXPECT_FALSE(g.running());
   EXPECT_EQ(h.s.pending(), 0u);
@@ -175,6 +196,7 @@ TEST(GracefulDegradationTest, CancelAbandonsWithoutDoneAndLateReportsAreIgnored)
   reports[0](true);
   EXPECT_EQ(h.done_calls, 0);
   EXPECT_EQ(h.cancelled, (std::vector<std::size_t>{0, 1}));
+  EXPECT_TRUE(h.deadline_cancels.empty());  // abandoned, not timed out
   EXPECT_EQ(h.s.pending(), 0u);
   // Reusable: a new execution ignores the old run's reports.
   std::vector<GracefulDegradation::ServiceDone> second;

@@ -1,5 +1,7 @@
 // ApiModel: admission (workers, FIFO queue, 503 beyond the limit), per-step and per-request
-// timeouts (504), fallbacks (degraded), breakers (503 without reaching the dependency).
+// timeouts (504), fallbacks (degraded), breakers (503 without reaching the dependency), the
+// client's own timeout (499, the server carries on) and the endpoint's deadline as a breaker
+// failure.
 #include "sim/api_model.h"
 
 #include <vector>
@@ -7,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/dependency_model.h"
+#include "sim/status.h"
 
 namespace faultline::sim {
 namespace {
@@ -133,6 +136,143 @@ TEST_F(ApiModelTest, OpenBreakerRejectsWith503WithoutCallingTheDependency) {
   EXPECT_EQ(metrics_->dependencies()[0].calls, 2u);
   EXPECT_EQ(metrics_->breakers()[0].rejected, 3u);
   EXPECT_EQ(metrics_->breakers()[0].calls_while_open, 0u);
+}
+
+
+// The client's timeout (k6's request timeout) is the request's outcome, 499, at exactly
+// issue + client_timeout; the server never hears of it and finishes its work, whose late
+// answer changes no count.
+TEST_F(ApiModelTest, ClientTimeoutGives499AtItsInstantAndTheServerKeepsWorking) {
+  EndpointSpec ep = one_step();
+  ep.client_timeout = seconds(1);
+  build({.workers = 1, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(5000)});
+  std::vector<Instant> answered;
+  loop_.schedule_at(Instant(milliseconds(200)), [&] { api_->submit(0, 0, [&] { answered.push_back(loop_.now()); }); });
+  loop_.run_until(Instant(milliseconds(1200) - Duration(1)));
+  EXPECT_TRUE(answered.empty());
+  loop_.run_until(Instant(milliseconds(1200)));
+  ASSERT_EQ(answered, std::vector<Instant>{Instant(milliseconds(1200))});
+  EXPECT_EQ(status_count(kStatusClientTimeout), 1u);
+  EXPECT_EQ(metrics_->totals().client_timeouts, 1u);
+  EXPECT_EQ(metrics_->totals().errors, 1u);
+  EXPECT_EQ(metrics_->latency().max(), seconds(1));
+  EXPECT_EQ(metrics_->in_flight(), 0u);
+  EXPECT_EQ(api_->busy_workers(), 1) << "the server still works on the abandoned request";
+  loop_.run();
+  EXPECT_EQ(loop_.now(), Instant(milliseconds(5200)));
+  EXPECT_EQ(api_->busy_workers(), 0);
+  EXPECT_EQ(metrics_->totals().total, 1u) << "the late answer is not a second outcome";
+  EXPECT_EQ(status_count(200), 0u);
+  EXPECT_EQ(answered.size(), 1u);
+}
+
+TEST_F(ApiModelTest, AnswerBeforeTheClientTimeoutCancelsIt) {
+  EndpointSpec ep = one_step();
+  ep.client_timeout = seconds(1);
+  build({.workers = 1, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+        {.name = "db", .concurrency = 100, .latency = Distribution::constant(100)});
+  submit_at(Instant{});
+  loop_.run();
+  EXPECT_EQ(status_count(200), 1u);
+  EXPECT_EQ(metrics_->totals().client_timeouts, 0u);
+  EXPECT_EQ(loop_.now(), Instant(milliseconds(100))) << "no client timer left behind";
+}
+
+// A request the server never answers and no timeout ends is, when the run gives up on it,
+// "no answer" (status 0): a failure, with the time its client waited as its latency.
+TEST_F(ApiModelTest, FailUnansweredGivesStatusZeroOnceAndNoDoubleCountLater) {
+  build({.workers = 1, .queue_limit = 10, .overhead = Distribution::constant(0)}, {one_step()},
+        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  submit_at(Instant{});
+  submit_at(Instant{});  // queued behind the first
+  loop_.run_until(Instant(seconds(3)));
+  EXPECT_EQ(api_->fail_unanswered(), 2u);
+  EXPECT_EQ(api_->fail_unanswered(), 0u);
+  EXPECT_EQ(status_count(kStatusNoAnswer), 2u);
+  EXPECT_EQ(metrics_->totals().unanswered, 2u);
+  EXPECT_EQ(metrics_->totals().failed, 2u);
+  EXPECT_EQ(metrics_->latency().max(), seconds(3));
+  loop_.run();
+  EXPECT_EQ(metrics_->totals().total, 2u);
+}
+
+class DeadlineBreakerTest : public ApiModelTest {
+ protected:
+  void SetUp() override {
+    resilience::CircuitBreakerConfig config;
+    config.failure_threshold = 2;
+    config.recovery_timeout = seconds(60);
+    config.expected_failure_rate = 100;  // only the consecutive-failure rule
+    breaker_ = std::make_unique<resilience::CircuitBreaker>(loop_, config);
+    breaker_->add_listener([this](const resilience::Transition& t) { opened_at_.push_back(t.at); });
+  }
+  StepSpec guarded_step(bool counts) {
+    StepSpec step;
+    step.dependency = 0;
+    step.breaker = 0;
+    step.breaker_ptr = breaker_.get();
+    step.breaker_counts_cancellations = counts;
+    return step;
+  }
+  std::unique_ptr<resilience::CircuitBreaker> breaker_;
+  std::vector<Instant> opened_at_;
+};
+
+// The endpoint's 1 s deadline cancels the step's call: the caller saw a timeout, so the breaker
+// guarding the call records a failure then (resilience4j's CircuitBreaker(TimeLimiter(call))).
+// Requests at 0 and 100 ms time out at 1.0 and 1.1 s: the breaker opens at exactly 1.1 s.
+TEST_F(DeadlineBreakerTest, EndpointDeadlineIsABreakerFailureAtItsInstant) {
+  EndpointSpec ep;
+  ep.name = "e";
+  ep.timeout = seconds(1);
+  ep.steps.push_back(guarded_step(true));
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  submit_at(Instant{});
+  submit_at(Instant(milliseconds(100)));
+  submit_at(Instant(milliseconds(1150)));
+  loop_.run();
+  EXPECT_EQ(opened_at_, std::vector<Instant>{Instant(milliseconds(1100))});
+  EXPECT_EQ(status_count(504), 2u);
+  EXPECT_EQ(status_count(503), 1u) << "the request after the opening is rejected";
+  EXPECT_EQ(breaker_->counters().failures, 2u);
+  EXPECT_EQ(metrics_->dependencies()[0].timeouts, 2u);
+}
+
+TEST_F(DeadlineBreakerTest, OptingOutReleasesTheCallWithNoOutcome) {
+  EndpointSpec ep;
+  ep.name = "e";
+  ep.timeout = seconds(1);
+  ep.steps.push_back(guarded_step(false));
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  for (int i = 0; i < 5; ++i) submit_at(Instant(milliseconds(100 * i)));
+  loop_.run();
+  EXPECT_TRUE(opened_at_.empty());
+  EXPECT_EQ(status_count(504), 5u);
+  EXPECT_EQ(breaker_->counters().failures, 0u);
+  EXPECT_EQ(breaker_->counters().released, 5u);
+}
+
+// A degradation block's global timeout is a deadline too; fail_fast giving up on the rest is
+// not (those calls are released).
+TEST_F(DeadlineBreakerTest, DegradationGlobalTimeoutIsABreakerFailure) {
+  EndpointSpec ep;
+  ep.name = "e";
+  DegradationSpec d;
+  d.config.strategy = resilience::DegradationStrategy::kBestEffort;
+  d.config.global_timeout = milliseconds(500);
+  d.config.services.push_back({"ai", resilience::Priority::kCritical, Duration::zero(), false});
+  d.calls.push_back(guarded_step(true));
+  ep.degradation = std::move(d);
+  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  submit_at(Instant{});
+  submit_at(Instant(milliseconds(10)));
+  loop_.run();
+  EXPECT_EQ(opened_at_, std::vector<Instant>{Instant(milliseconds(510))});
+  EXPECT_EQ(status_count(504), 2u);
 }
 
 }  // namespace
