@@ -135,6 +135,9 @@ struct LoadConfig {
   // timeout), or 30 s (k6's gracefulStop) when no client timeout is set.
   std::optional<Duration> drain;
   Unanswered unanswered = Unanswered::kFail;
+  // The share of requests (%) that may end without an answer (499 or 0) before the run fails:
+  // the check "every request answered", whatever slo.gate says. 0: any such request fails it.
+  double max_no_answer_percent = 0;
 };
 
 // What the file says about one breaker; unset fields come from the env, then the profile,

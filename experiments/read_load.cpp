@@ -109,6 +109,7 @@ void read_load(const Fields& root, bool duration_written, Experiment& e) {
   if (auto d = f.number("drain_s", Range::at_least(0, kMaxSeconds))) l.drain = from_seconds(*d);
   if (auto u = f.choice<Unanswered>("unanswered", Vocabulary::kUnanswered, "policy for unanswered requests"))
     l.unanswered = *u;
+  if (auto p = f.number("max_no_answer_percent", Range::percent())) l.max_no_answer_percent = *p;
 
   std::vector<StageConfig> stages;
   const bool stages_ok = read_stages(f, closed, stages);

@@ -35,7 +35,7 @@ const std::vector<KeySet>& all_key_sets() {
       {Keys::kLoad,
        "/$defs/load",
        {"model", "users", "rps", "think_ms", "arrivals", "stages", "preset", "user_ids",
-        "client_timeout_ms", "drain_s", "unanswered"}},
+        "client_timeout_ms", "drain_s", "unanswered", "max_no_answer_percent"}},
       {Keys::kStage, "/$defs/stage", {"duration_s", "target_users", "target_rps"}},
       {Keys::kResilience,
        "/$defs/resilience",

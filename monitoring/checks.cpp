@@ -260,6 +260,22 @@ std::vector<CheckResult> expectation_checks(const RunOutcome& run, const std::ve
   return out;
 }
 
+std::optional<CheckResult> answer_check(const RunOutcome& run) {
+  const auto& t = run.metrics->totals();
+  const std::uint64_t none = t.client_timeouts + t.unanswered;
+  if (none == 0) return std::nullopt;
+  const double share = t.total == 0 ? 0.0 : 100.0 * static_cast<double>(none) / static_cast<double>(t.total);
+  const double allowed = run.experiment->load.max_no_answer_percent;
+  CheckResult c;
+  c.name = "every request answered";
+  c.passed = share <= allowed;
+  c.detail = fmt::format("{} of {} requests ({:.3f} %) got no answer: {} client timeouts (499), {} unanswered when "
+                         "the drain ended (0); {} {} % (load.max_no_answer_percent)",
+                         none, t.total, share, t.client_timeouts, t.unanswered, c.passed ? "within" : "above",
+                         num(allowed));
+  return c;
+}
+
 std::vector<CheckResult> slo_gate_checks(const experiments::SloConfig& slo, const std::vector<SliResult>& slis) {
   std::vector<CheckResult> out;
   if (!slo.gate) return out;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "monitoring/evaluation.h"
@@ -37,5 +38,9 @@ std::vector<CheckResult> expectation_checks(const RunOutcome& run, const std::ve
 // With slo.gate: one check "slo <sli>" per SLI with a target; it fails when the SLI is
 // breaching, passes with a "warning: at risk" detail when at risk. Without the gate: none.
 std::vector<CheckResult> slo_gate_checks(const experiments::SloConfig& slo, const std::vector<SliResult>& slis);
+// "every request answered": present only when some request ended with no answer (a client
+// timeout, 499, or unanswered when the drain ended, 0); it fails when their share is above
+// load.max_no_answer_percent (default 0), whether or not the SLO gate is on.
+std::optional<CheckResult> answer_check(const RunOutcome& run);
 
 }  // namespace faultline::monitoring

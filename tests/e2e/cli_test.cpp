@@ -209,6 +209,15 @@ TEST(CliTest, ApiHangWithoutTimeoutsFailsItsGateWithAvailabilityAtMostHalf) {
   EXPECT_LE(availability, 50.0);
   const std::string junit = read_file(out.path() / "api-hang-no-timeout/junit.xml");
   EXPECT_NE(junit.find("<property name=\"client_timeouts\" value=\"3000\"/>"), std::string::npos);
+  bool answered_check_failed = false;
+  for (const auto& c : summary.at("checks")) {
+    if (c.at("name") == "every request answered") answered_check_failed = !c.at("passed").get<bool>();
+  }
+  EXPECT_TRUE(answered_check_failed);
+  // Allowed by the file, the same run passes that check (the SLO gate still fails it).
+  const auto allowed = run_faultline("run " + source_path("tests/e2e/data/api-hang-no-timeout.json") +
+                                     " --quiet --out " + out.str() + " --set load.max_no_answer_percent=50.01 --set slo.gate=false");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
 }
 
 // Issue #15 (b): only the endpoint's 1 s timeout ends each request; the breaker on the step

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "monitoring/sli.h"
+#include "sim/status.h"
 #include "scripted_run.h"
 
 namespace faultline::monitoring {
@@ -331,6 +332,40 @@ TEST(SloGateChecks, OneCheckPerTargetedSli) {
   EXPECT_EQ(checks[2].detail, "0.050 % meets the target <= 0.1 %");
   slo.gate = false;
   EXPECT_TRUE(slo_gate_checks(slo, slis).empty());
+}
+
+}  // namespace
+}  // namespace faultline::monitoring
+
+namespace faultline::monitoring {
+namespace {
+
+// "every request answered": absent when every request got an answer; otherwise it fails unless
+// load.max_no_answer_percent allows the share — with or without the SLO gate.
+TEST(AnswerCheck, AbsentWhenEveryRequestWasAnswered) {
+  auto e = testing::basic_experiment(std::chrono::seconds(10));
+  testing::ScriptedRun run(e);
+  run.seconds(5, testing::Second{.ok = 10, .failed = 1, .status = 504});
+  EXPECT_FALSE(answer_check(run.outcome()).has_value());
+}
+
+TEST(AnswerCheck, FailsOnAnyRequestWithoutAnAnswerUnlessTheFileAllowsTheShare) {
+  auto e = testing::basic_experiment(std::chrono::seconds(10));
+  e.slo.gate = false;
+  testing::ScriptedRun run(e);
+  run.seconds(1, testing::Second{.ok = 97, .failed = 2, .status = sim::kStatusClientTimeout});
+  run.seconds(1, testing::Second{.ok = 0, .failed = 1, .status = sim::kStatusNoAnswer});
+  const auto c = answer_check(run.outcome());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->name, "every request answered");
+  EXPECT_FALSE(c->passed);
+  EXPECT_EQ(c->detail,
+            "3 of 100 requests (3.000 %) got no answer: 2 client timeouts (499), 1 unanswered when the drain "
+            "ended (0); above 0 % (load.max_no_answer_percent)");
+  run.experiment().load.max_no_answer_percent = 3;  // exactly the share: allowed
+  EXPECT_TRUE(answer_check(run.outcome())->passed);
+  run.experiment().load.max_no_answer_percent = 2.999;
+  EXPECT_FALSE(answer_check(run.outcome())->passed);
 }
 
 }  // namespace
