@@ -45,6 +45,7 @@ enum class Keys {
   kDistLognormal,
   kDistPareto,
   kDistEmpirical,
+  kReport,
 };
 
 struct KeySet {
@@ -73,6 +74,7 @@ enum class Vocabulary {
   kDistribution,
   kSeverity,
   kExpectSli,
+  kLatencyAxis,  // LatencyAxis
 };
 
 struct Enumeration {
