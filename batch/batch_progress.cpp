@@ -18,7 +18,9 @@ BatchProgress::~BatchProgress() { finish(); }
 void BatchProgress::update(std::size_t finished, std::size_t ran_now) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (line_.shown() && now - last_write_ < std::chrono::milliseconds(100) && finished < total_) return;
+  if (line_.shown() && now - last_write_ < std::chrono::milliseconds(100) && finished < total_) {
+    return;
+  }
   last_write_ = now;
   constexpr int kWidth = 24;
   const double fraction =

@@ -125,7 +125,9 @@ const std::vector<Enumeration>& all_enumerations() {
       {Vocabulary::kExpectSli,
        "/$defs/expectation/properties/sli",
        {"availability", "error_rate", "latency_p95_ms", "latency_p99_ms", "throughput_rps"}},
-      {Vocabulary::kLatencyAxis, "/$defs/report/properties/latency_axis", {"clip", "log", "linear"}},
+      {Vocabulary::kLatencyAxis,
+       "/$defs/report/properties/latency_axis",
+       {"clip", "log", "linear"}},
   };
   return kEnums;
 }

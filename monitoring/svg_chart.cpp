@@ -84,12 +84,8 @@ void x_axis(Out out, const Frame& f) {
                  (f.left + f.right) / 2, f.bottom + 34, kMutedText);
 }
 
-// Shaded bands, a solid strip on their edge, and (with `labels`) labels placed in the first
-// row where they do not overlap an earlier label (a label with no free row is left to the
-// tooltip).
-void bands(Out out, const Frame& f, const std::vector<Band>& list, const std::string& clip,
-           bool labels) {
-  std::map<BandEdge, std::vector<double>> row_end;
+// Shaded bands and a solid strip on their edge, under the series.
+void bands(Out out, const Frame& f, const std::vector<Band>& list) {
   for (const Band& b : list) {
     const double x0 = f.px(b.x0), x1 = std::max(f.px(b.x1), x0 + 1.0);
     const bool top = b.edge == BandEdge::kTop;
@@ -100,27 +96,37 @@ void bands(Out out, const Frame& f, const std::vector<Band>& list, const std::st
                    x0, f.top, x1 - x0, f.bottom - f.top, escape_xml(b.colour), b.opacity);
     fmt::format_to(out,
                    "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"3\" fill=\"{}\" "
-                   "fill-opacity=\"0.85\"/>",
+                   "fill-opacity=\"0.85\"/></g>\n",
                    x0, top ? f.top : f.bottom - 3, x1 - x0, escape_xml(b.colour));
-    if (labels && !b.label.empty()) {
-      auto& ends = row_end[b.edge];
-      ends.resize(kLabelRows, -1e9);
-      const double width = kCharWidth * static_cast<double>(b.label.size()) + 8;
-      for (int row = 0; row < kLabelRows; ++row) {
-        if (ends[row] > x0) continue;
-        ends[row] = x0 + width;
-        const double y =
-            top ? f.top + 15 + row * kLabelRowHeight : f.bottom - 8 - row * kLabelRowHeight;
-        // The white halo (stroke under the fill) keeps labels legible over lines.
-        fmt::format_to(out,
-                       "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"#334155\" "
-                       "stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" "
-                       "paint-order=\"stroke\" clip-path=\"url(#{})\">{}</text>",
-                       x0 + 4, y, clip, escape_xml(b.label));
-        break;
-      }
+  }
+}
+
+// The bands' labels, over the series (a spike clipped to the top edge would otherwise cross
+// out a fault's name), each in the first row where it does not overlap an earlier label (a
+// label with no free row is left to the band's tooltip).
+void band_labels(Out out, const Frame& f, const std::vector<Band>& list, const std::string& clip) {
+  std::map<BandEdge, std::vector<double>> row_end;
+  for (const Band& b : list) {
+    if (b.label.empty()) continue;
+    const double x0 = f.px(b.x0);
+    const bool top = b.edge == BandEdge::kTop;
+    auto& ends = row_end[b.edge];
+    ends.resize(kLabelRows, -1e9);
+    const double width = kCharWidth * static_cast<double>(b.label.size()) + 8;
+    for (int row = 0; row < kLabelRows; ++row) {
+      if (ends[row] > x0) continue;
+      ends[row] = x0 + width;
+      const double y =
+          top ? f.top + 15 + row * kLabelRowHeight : f.bottom - 8 - row * kLabelRowHeight;
+      // The white halo (stroke under the fill) keeps labels legible over lines.
+      fmt::format_to(out,
+                     "<g class=\"band-label\"><title>{}</title><text x=\"{:.1f}\" y=\"{:.1f}\" "
+                     "font-size=\"11\" fill=\"#334155\" stroke=\"#fff\" stroke-width=\"3\" "
+                     "stroke-opacity=\"0.85\" paint-order=\"stroke\" "
+                     "clip-path=\"url(#{})\">{}</text></g>\n",
+                     escape_xml(b.tooltip), x0 + 4, y, clip, escape_xml(b.label));
+      break;
     }
-    fmt::format_to(out, "</g>\n");
   }
 }
 
@@ -203,14 +209,15 @@ void clip_marks(Out out, const Frame& f, const std::vector<ClippedPoint>& list,
                    "<g class=\"clipped-mark\"><title>{0} {1} {2} at t={3:.1f} s: above the axis "
                    "(clipped at {4} {2})</title><path d=\"M {5:.1f} {6:.1f} L {7:.1f} {8:.1f} L "
                    "{9:.1f} {6:.1f} Z\" fill=\"{10}\" stroke=\"#fff\" stroke-width=\"1\"/></g>\n",
-                   escape_xml(c.series->name), format_value(c.point.y), escape_xml(unit),
-                   c.point.x, format_value(f.y.hi), x - 4.5, f.top + 8, x, f.top + 0.5, x + 4.5,
+                   escape_xml(c.series->name), format_value(c.point.y), escape_xml(unit), c.point.x,
+                   format_value(f.y.hi), x - 4.5, f.top + 8, x, f.top + 0.5, x + 4.5,
                    escape_xml(c.series->colour));
   }
 }
 
 // Above the plot, left: what the axis does that a reader must know (clipped, log).
-void axis_note(Out out, const Frame& f, const std::vector<Series>& series, const std::string& unit) {
+void axis_note(Out out, const Frame& f, const std::vector<Series>& series,
+               const std::string& unit) {
   std::string text;
   if (f.y.clipped()) {
     const Series* at_series = nullptr;
@@ -400,7 +407,7 @@ std::string LineChart::render() const {
                  "text-anchor=\"end\">{}</text>\n",
                  f.left - 8, f.top - 10, kMutedText, escape_xml(options_.y_label));
   x_axis(out, f);
-  bands(out, f, bands_, clip, true);
+  bands(out, f, bands_);
   std::vector<ClippedPoint> over;
   for (const Series& s : series_) {
     std::vector<Point> pixels;
@@ -429,6 +436,7 @@ std::string LineChart::render() const {
                    clipped_attr.empty() ? "" : " data-clipped=\"" + clipped_attr + "\"",
                    escape_xml(s.colour), s.width, clip);
   }
+  band_labels(out, f, bands_, clip);
   reference_lines(out, f, references_);
   clip_marks(out, f, over, options_.y_label);
   axis_note(out, f, series_, options_.y_label);
@@ -476,7 +484,7 @@ std::string LaneChart::render() const {
     fmt::format_to(out, "</g>\n");
   }
   // Lane names sit where band labels would go: here the legend and tooltips name the bands.
-  bands(out, f, bands_, chart_id(options_) + "-clip", false);
+  bands(out, f, bands_);
   std::vector<LegendItem> items;
   for (const LegendEntry& e : legend_) items.push_back({e.name, e.colour, false});
   band_legend(items, bands_);

@@ -21,14 +21,15 @@ TEST(BatchProgress, WritesTheLineAndErasesItsColumns) {
     bar.update(5, 0);   // none run by this process yet: no rate, no ETA
     bar.update(6, 0);   // within 100 ms and not the last: dropped
     bar.update(10, 0);  // the last is always shown
-  }  // the destructor finishes
-  const std::string half = "tune  [" + std::string() +
-                           "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
-                           "\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591"
-                           "]  5/10 runs  0.0 runs/s  ETA --";
-  std::string full = "tune  [";
-  for (int i = 0; i < 24; ++i) full += "\u2588";
-  full += "]  10/10 runs  0.0 runs/s  ETA --";
+    // The destructor finishes.
+  }
+  const auto bar = [](int filled) {
+    std::string out;
+    for (int i = 0; i < 24; ++i) out += i < filled ? "\u2588" : "\u2591";
+    return out;
+  };
+  const std::string half = "tune  [" + bar(12) + "]  5/10 runs  0.0 runs/s  ETA --";
+  const std::string full = "tune  [" + bar(24) + "]  10/10 runs  0.0 runs/s  ETA --";
   // 7 + 24 + 33 columns: the erase covers the longer line's columns, not its bytes.
   EXPECT_EQ(written_text(f), "\r" + half + "\r" + full + "\r" + std::string(64, ' ') + "\r");
   std::fclose(f);

@@ -58,7 +58,6 @@ std::size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-
 // The points of a path as path_data wrote them ("Mx y Lx y ...").
 std::vector<Point> path_points(const std::string& d) {
   std::istringstream in(d);
@@ -232,6 +231,9 @@ TEST(SvgChart, LineChartRendersAxesSeriesBandsAndLegend) {
   EXPECT_NE(svg.find("F0 outage &lt;openai&gt;"), std::string::npos);
   EXPECT_EQ(svg.find("<openai>"), std::string::npos);
   EXPECT_EQ(count(svg, "<g class=\"band\">"), 2u);
+  // Labels are drawn over the series, so a line at the top edge does not cross them out.
+  EXPECT_EQ(count(svg, "<g class=\"band-label\">"), 2u);
+  EXPECT_GT(svg.find("F0 outage &lt;openai&gt;"), svg.find("<path class=\"series\""));
   EXPECT_NE(svg.find(">fault window<"), std::string::npos);
   EXPECT_NE(svg.find(">alert firing<"), std::string::npos);
   EXPECT_NE(svg.find(">virtual time (s)<"), std::string::npos);
@@ -277,8 +279,9 @@ TEST(SvgChart, ReferenceLinesStayVisibleOnAClippedAxis) {
   const std::string svg = c.render();
   // The axis reaches 1.1 x the target (1200), so the line sits at 238 - 186 * 1000 / 1200.
   EXPECT_NE(svg.find("data-yhi=\"1200\""), std::string::npos);
-  EXPECT_NE(svg.find("<g class=\"reference\"><line x1=\"64.0\" y1=\"83.0\" x2=\"976.0\" y2=\"83.0\""),
-            std::string::npos);
+  EXPECT_NE(
+      svg.find("<g class=\"reference\"><line x1=\"64.0\" y1=\"83.0\" x2=\"976.0\" y2=\"83.0\""),
+      std::string::npos);
   EXPECT_NE(svg.find(">P99 target 1000 ms</text>"), std::string::npos);
   EXPECT_NE(svg.find("axis clipped at 1200 ms"), std::string::npos);
   for (const Point& p : path_points(value_after(svg, "data-name=\"P99\" d=\""))) {
@@ -290,8 +293,7 @@ TEST(SvgChart, ReferenceLinesStayVisibleOnAClippedAxis) {
 
 TEST(SvgChart, LogAxisHasLogSpacedTicks) {
   const std::string svg = spiky_chart(YScale::kLog).render();
-  EXPECT_NE(svg.find("data-yhi=\"100000\" data-ylo=\"10\" data-yscale=\"log\""),
-            std::string::npos);
+  EXPECT_NE(svg.find("data-yhi=\"100000\" data-ylo=\"10\" data-yscale=\"log\""), std::string::npos);
   const auto ticks = y_ticks(svg);
   ASSERT_EQ(ticks.size(), 5u);
   const std::vector<std::string> labels = {"10", "100", "1000", "10000", "100000"};

@@ -43,8 +43,7 @@ TEST(YAxis, ClipsOneSpikeAtTwiceTheP95) {
 
 TEST(YAxis, ClipUsesTheHighestSeries) {
   // P50 at 20 ms, P99 at 80 ms: the clip follows the P99 series (2 x 80 -> 200).
-  const YAxis a =
-      make_y_axis(YScale::kClip, {spiky(60, 20, 40), spiky(60, 80, 15000)}, {});
+  const YAxis a = make_y_axis(YScale::kClip, {spiky(60, 20, 40), spiky(60, 80, 15000)}, {});
   EXPECT_TRUE(a.clipped());
   EXPECT_EQ(a.hi, 200);
 }
