@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 
 namespace faultline::batch {
@@ -10,8 +9,8 @@ namespace faultline::batch {
 BatchProgress::BatchProgress(std::string label, std::size_t total, bool enabled, std::FILE* out)
     : label_(std::move(label)),
       total_(total),
-      enabled_(enabled),
-      out_(out),
+      enabled_(enabled && out != nullptr),
+      line_(out),
       start_(std::chrono::steady_clock::now()) {}
 
 BatchProgress::~BatchProgress() { finish(); }
@@ -19,7 +18,9 @@ BatchProgress::~BatchProgress() { finish(); }
 void BatchProgress::update(std::size_t finished, std::size_t ran_now) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (written_ && now - last_write_ < std::chrono::milliseconds(100) && finished < total_) return;
+  if (line_.shown() && now - last_write_ < std::chrono::milliseconds(100) && finished < total_) {
+    return;
+  }
   last_write_ = now;
   constexpr int kWidth = 24;
   const double fraction =
@@ -36,23 +37,12 @@ void BatchProgress::update(std::size_t finished, std::size_t ran_now) {
     eta = left >= 3600 ? fmt::format("ETA {}h{:02}m", left / 3600, left / 60 % 60)
                        : fmt::format("ETA {}:{:02}", left / 60, left % 60);
   }
-  std::string line = fmt::format("{}  [{}]  {}/{} runs  {:.1f} runs/s  {}", label_, bar, finished,
-                                 total_, rate, eta);
-  // Every character but the bar's is one byte; the bar's blocks take three and one column.
-  const std::size_t columns = line.size() - 2 * static_cast<std::size_t>(kWidth);
-  if (columns < last_columns_) line.append(last_columns_ - columns, ' ');
-  last_columns_ = std::max(columns, last_columns_);
-  fmt::print(out_, "\r{}", line);
-  std::fflush(out_);
-  written_ = true;
+  line_.show(fmt::format("{}  [{}]  {}/{} runs  {:.1f} runs/s  {}", label_, bar, finished, total_,
+                         rate, eta));
 }
 
 void BatchProgress::finish() {
-  if (!written_) return;
-  fmt::print(out_, "\r{}\r", std::string(last_columns_, ' '));
-  std::fflush(out_);
-  written_ = false;
-  last_columns_ = 0;
+  if (enabled_) line_.clear();
 }
 
 }  // namespace faultline::batch

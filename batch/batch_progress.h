@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <string>
 
+#include "monitoring/status_line.h"
+
 namespace faultline::batch {
 
 class BatchProgress {
@@ -29,9 +31,7 @@ class BatchProgress {
   std::string label_;
   std::size_t total_;
   bool enabled_;
-  std::FILE* out_;
-  bool written_ = false;
-  std::size_t last_columns_ = 0;
+  monitoring::StatusLine line_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_write_{};
 };

@@ -243,6 +243,14 @@ struct Expectation {
   std::string pointer;  // JSON pointer of the item, e.g. /expect/2, for messages
 };
 
+// How report.html scales its latency chart's y axis (docs/reports.md): clipped at a quantile of
+// the plotted points (default), logarithmic, or linear from 0 to the largest point.
+enum class LatencyAxis { kClip, kLog, kLinear };
+
+struct ReportConfig {
+  LatencyAxis latency_axis = LatencyAxis::kClip;
+};
+
 struct Experiment {
   std::string name;
   std::string description;
@@ -265,6 +273,7 @@ struct Experiment {
   bool has_alerts = false;           // false: the default rules apply
   std::vector<AlertRule> alerts;
   std::vector<Expectation> expect;
+  ReportConfig report;
   nlohmann::json sweep;              // the `sweep` block as written, or null
   nlohmann::json source;             // the whole document after --set overrides
   std::string file;                  // path it was loaded from

@@ -99,6 +99,7 @@ Experiment validate(ReadContext& ctx, const json& doc, bool with_sweep) {
   read_slo(root, e);
   read_alerts(root, e);
   read_expect(root, e);
+  read_report(root, e);
   if (with_sweep) read_sweep(root, doc, e);
   // The budget is estimated from a coherent experiment only (and for each sweep value).
   if (ctx.error_count() == 0) check_run_budget(ctx, e);

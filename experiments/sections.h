@@ -33,6 +33,7 @@ void read_env(const Fields& root, Experiment& e);
 void read_slo(const Fields& root, Experiment& e);
 void read_alerts(const Fields& root, Experiment& e);
 void read_expect(const Fields& root, Experiment& e);
+void read_report(const Fields& root, Experiment& e);
 void read_sweep(const Fields& root, const nlohmann::json& doc, Experiment& e);
 
 // Calls fn(name, value, pointer) for each entry of the name map at `key` whose name is a valid

@@ -10,7 +10,7 @@ const std::vector<KeySet>& all_key_sets() {
        "",
        {"$schema", "name", "description", "seed", "duration_s", "warmup_s", "profile", "env", "api",
         "dependencies", "endpoints", "load", "resilience", "faults", "slo", "alerts", "expect",
-        "sweep"}},
+        "report", "sweep"}},
       {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms"}},
       {Keys::kDependency,
        "/$defs/dependency",
@@ -82,6 +82,7 @@ const std::vector<KeySet>& all_key_sets() {
       {Keys::kDistEmpirical,
        "/$defs/dist_empirical",
        {"dist", "points", "file", "prometheus", "unit", "metric", "labels"}},
+      {Keys::kReport, "/$defs/report", {"latency_axis"}},
   };
   return kSets;
 }
@@ -127,6 +128,9 @@ const std::vector<Enumeration>& all_enumerations() {
       {Vocabulary::kExpectSli,
        "/$defs/expectation/properties/sli",
        {"availability", "error_rate", "latency_p95_ms", "latency_p99_ms", "throughput_rps"}},
+      {Vocabulary::kLatencyAxis,
+       "/$defs/report/properties/latency_axis",
+       {"clip", "log", "linear"}},
   };
   return kEnums;
 }

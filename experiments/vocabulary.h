@@ -45,6 +45,7 @@ enum class Keys {
   kDistLognormal,
   kDistPareto,
   kDistEmpirical,
+  kReport,
 };
 
 struct KeySet {
@@ -74,6 +75,7 @@ enum class Vocabulary {
   kDistribution,
   kSeverity,
   kExpectSli,
+  kLatencyAxis,  // LatencyAxis
 };
 
 struct Enumeration {

@@ -75,9 +75,18 @@ footer { margin-top:40px; color:var(--muted); font-size:12px; }
 constexpr const char* kScript = R"js(
 document.querySelectorAll('svg.fl-line-chart').forEach(function (svg) {
   var d = svg.dataset, px0 = +d.px0, px1 = +d.px1, py0 = +d.py0, py1 = +d.py1;
+  var ylo = +d.ylo, yhi = +d.yhi, log = d.yscale === 'log';
+  function value(py) {
+    var f = (py0 - py) / (py0 - py1);
+    return log ? ylo * Math.pow(yhi / ylo, f) : f * yhi;
+  }
   var series = Array.prototype.map.call(svg.querySelectorAll('path.series'), function (p) {
     var pts = [], re = /[ML](-?[\d.]+) (-?[\d.]+)/g, m, src = p.getAttribute('d') || '';
-    while ((m = re.exec(src))) pts.push([+m[1], +m[2]]);
+    while ((m = re.exec(src))) pts.push([+m[1], +m[2], value(+m[2]), false]);
+    // Points drawn on the edge of a clipped axis carry their true value: "index:value ...".
+    (p.dataset.clipped || '').split(' ').forEach(function (kv) {
+      var a = kv.split(':'); if (a.length === 2 && pts[+a[0]]) { pts[+a[0]][2] = +a[1]; pts[+a[0]][3] = true; }
+    });
     return { name: p.dataset.name, colour: p.getAttribute('stroke'), pts: pts };
   });
   var cursor = document.createElementNS(svg.namespaceURI, 'line');
@@ -97,9 +106,9 @@ document.querySelectorAll('svg.fl-line-chart').forEach(function (svg) {
       var best = null;
       s.pts.forEach(function (q) { if (!best || Math.abs(q[0] - p.x) < Math.abs(best[0] - p.x)) best = q; });
       if (!best || Math.abs(best[0] - p.x) > 8) return;
-      var v = (py0 - best[1]) / (py0 - py1) * +d.yhi;
+      var v = best[2];
       html += '<br><i style="background:' + s.colour + '"></i>' + s.name + ': ' +
-              (v >= 100 ? v.toFixed(0) : v.toFixed(1)) + ' ' + d.unit;
+              (v >= 100 ? v.toFixed(0) : v.toFixed(1)) + ' ' + d.unit + (best[3] ? ' (above the axis)' : '');
     });
     cursor.setAttribute('x1', p.x); cursor.setAttribute('x2', p.x); cursor.style.display = '';
     var box = fig.getBoundingClientRect();

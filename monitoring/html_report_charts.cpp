@@ -81,9 +81,25 @@ std::vector<Point> per_second(const RunOutcome& run, Value value, bool needs_ans
   return out.take();
 }
 
+YScale latency_scale(experiments::LatencyAxis axis) {
+  switch (axis) {
+    case experiments::LatencyAxis::kLog:
+      return YScale::kLog;
+    case experiments::LatencyAxis::kLinear:
+      return YScale::kLinear;
+    case experiments::LatencyAxis::kClip:
+      break;
+  }
+  return YScale::kClip;
+}
+
 std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
-  LineChart c(
-      {.title = "Latency per second", .y_label = "ms", .x_max = end_s, .id = "chart-latency"});
+  const experiments::Experiment& e = *run.experiment;
+  LineChart c({.title = "Latency per second",
+               .y_label = "ms",
+               .x_max = end_s,
+               .id = "chart-latency",
+               .y_scale = latency_scale(e.report.latency_axis)});
   using Row = sim::TimelineRow;
   c.add_series({"P50", kP50,
                 per_second(run, [](const Row& r) { return r.p50_ms; }, true, Reduce::kMean)});
@@ -91,6 +107,16 @@ std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands,
                 per_second(run, [](const Row& r) { return r.p95_ms; }, true, Reduce::kMax)});
   c.add_series({"P99", kP99,
                 per_second(run, [](const Row& r) { return r.p99_ms; }, true, Reduce::kMax)});
+  // The run-wide SLO targets, for the eye: the per-second lines are not what the SLI measures
+  // (that is the percentile over the whole run), but where they cross shows when it suffered.
+  if (e.slo.latency_p95_ms) {
+    c.add_reference({*e.slo.latency_p95_ms,
+                     fmt::format("P95 target {} ms", format_value(*e.slo.latency_p95_ms)), kP95});
+  }
+  if (e.slo.latency_p99_ms) {
+    c.add_reference({*e.slo.latency_p99_ms,
+                     fmt::format("P99 target {} ms", format_value(*e.slo.latency_p99_ms)), kP99});
+  }
   for (const Band& b : bands) c.add_band(b);
   return c.render();
 }
@@ -178,6 +204,20 @@ std::string breaker_chart(const RunOutcome& run, const std::vector<Band>& bands,
   return c.render();
 }
 
+std::string latency_axis_note(experiments::LatencyAxis axis) {
+  switch (axis) {
+    case experiments::LatencyAxis::kLog:
+      return " Logarithmic y axis (report.latency_axis: \"log\").";
+    case experiments::LatencyAxis::kLinear:
+      return " Linear y axis from 0 to the largest point (report.latency_axis: \"linear\").";
+    case experiments::LatencyAxis::kClip:
+      break;
+  }
+  return " When a few spikes would flatten the rest, the y axis is clipped (the note above the "
+         "chart says where and how high the largest point is) and each point above it is marked "
+         "on the top edge; report.latency_axis: \"log\" or \"linear\" shows the whole range.";
+}
+
 std::string figure(std::string_view svg, std::string_view caption) {
   return fmt::format(
       "<figure class=\"chart\">\n<div "
@@ -207,9 +247,9 @@ std::string charts_section(const RunOutcome& run, const Evaluation& evaluation) 
   std::string out = "<section id=\"charts\">\n<h2>Timeline</h2>\n";
   out += figure(latency_chart(run, bands, end_s),
                 "Latency percentiles of the requests answered in each virtual second; gaps are "
-                "seconds with no answers. Shaded: fault windows (top strip) and alert firings "
-                "(bottom strip)." +
-                    note);
+                "seconds with no answers. Dashed: the SLO's P95 and P99 targets. Shaded: fault "
+                "windows (top strip) and alert firings (bottom strip)." +
+                    latency_axis_note(run.experiment->report.latency_axis) + note);
   out += figure(
       throughput_chart(run, bands, end_s),
       "Requests answered per virtual second (any status) and 5xx answers per second." + note);

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "monitoring/status_line.h"
+
 namespace faultline::monitoring {
 
 // The line's text, e.g. "ai-outage  [██████░░░░░░]  42%  t=378.0 s  1.25 M events/s".
@@ -38,9 +40,7 @@ class ProgressLine {
  private:
   std::string label_;
   bool enabled_;
-  std::FILE* out_;
-  bool written_ = false;
-  std::size_t last_columns_ = 0;
+  StatusLine line_;
   std::chrono::steady_clock::time_point last_write_{};
 };
 

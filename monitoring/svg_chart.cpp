@@ -26,9 +26,9 @@ using Out = std::back_insert_iterator<fmt::memory_buffer>;
 struct Frame {
   double left, right, top, bottom;
   double x_max;
-  double y_hi = 1;
+  YAxis y = {};
   double px(double x) const { return left + (right - left) * std::clamp(x / x_max, 0.0, 1.0); }
-  double py(double y) const { return bottom - (bottom - top) * std::clamp(y / y_hi, 0.0, 1.0); }
+  double py(double v) const { return bottom - (bottom - top) * y.fraction(v); }
 };
 
 Frame frame_of(const ChartOptions& o, double height) {
@@ -45,9 +45,10 @@ void open_svg(Out out, const ChartOptions& o, double height, const Frame& f, std
                  "viewBox=\"0 0 {2} {3:.0f}\" role=\"img\" aria-label=\"{4}\" "
                  "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, "
                  "sans-serif\" data-px0=\"{5:.1f}\" data-px1=\"{6:.1f}\" data-py0=\"{7:.1f}\" "
-                 "data-py1=\"{8:.1f}\" data-xmax=\"{9}\" data-yhi=\"{10}\" data-unit=\"{11}\">\n",
+                 "data-py1=\"{8:.1f}\" data-xmax=\"{9}\" data-yhi=\"{10}\" data-ylo=\"{11}\" "
+                 "data-yscale=\"{12}\" data-unit=\"{13}\">\n",
                  id, cls, o.width, height, escape_xml(o.title), f.left, f.right, f.bottom, f.top,
-                 f.x_max, f.y_hi, escape_xml(o.y_label));
+                 f.x_max, f.y.hi, f.y.lo, f.y.scale_name(), escape_xml(o.y_label));
   fmt::format_to(out, "<title>{}</title>\n", escape_xml(o.title));
   fmt::format_to(out,
                  "<defs><clipPath id=\"{0}-clip\"><rect x=\"{1:.1f}\" y=\"{2:.1f}\" "
@@ -83,12 +84,8 @@ void x_axis(Out out, const Frame& f) {
                  (f.left + f.right) / 2, f.bottom + 34, kMutedText);
 }
 
-// Shaded bands, a solid strip on their edge, and (with `labels`) labels placed in the first
-// row where they do not overlap an earlier label (a label with no free row is left to the
-// tooltip).
-void bands(Out out, const Frame& f, const std::vector<Band>& list, const std::string& clip,
-           bool labels) {
-  std::map<BandEdge, std::vector<double>> row_end;
+// Shaded bands and a solid strip on their edge, under the series.
+void bands(Out out, const Frame& f, const std::vector<Band>& list) {
   for (const Band& b : list) {
     const double x0 = f.px(b.x0), x1 = std::max(f.px(b.x1), x0 + 1.0);
     const bool top = b.edge == BandEdge::kTop;
@@ -99,27 +96,37 @@ void bands(Out out, const Frame& f, const std::vector<Band>& list, const std::st
                    x0, f.top, x1 - x0, f.bottom - f.top, escape_xml(b.colour), b.opacity);
     fmt::format_to(out,
                    "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"3\" fill=\"{}\" "
-                   "fill-opacity=\"0.85\"/>",
+                   "fill-opacity=\"0.85\"/></g>\n",
                    x0, top ? f.top : f.bottom - 3, x1 - x0, escape_xml(b.colour));
-    if (labels && !b.label.empty()) {
-      auto& ends = row_end[b.edge];
-      ends.resize(kLabelRows, -1e9);
-      const double width = kCharWidth * static_cast<double>(b.label.size()) + 8;
-      for (int row = 0; row < kLabelRows; ++row) {
-        if (ends[row] > x0) continue;
-        ends[row] = x0 + width;
-        const double y =
-            top ? f.top + 15 + row * kLabelRowHeight : f.bottom - 8 - row * kLabelRowHeight;
-        // The white halo (stroke under the fill) keeps labels legible over lines.
-        fmt::format_to(out,
-                       "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"#334155\" "
-                       "stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" "
-                       "paint-order=\"stroke\" clip-path=\"url(#{})\">{}</text>",
-                       x0 + 4, y, clip, escape_xml(b.label));
-        break;
-      }
+  }
+}
+
+// The bands' labels, over the series (a spike clipped to the top edge would otherwise cross
+// out a fault's name), each in the first row where it does not overlap an earlier label (a
+// label with no free row is left to the band's tooltip).
+void band_labels(Out out, const Frame& f, const std::vector<Band>& list, const std::string& clip) {
+  std::map<BandEdge, std::vector<double>> row_end;
+  for (const Band& b : list) {
+    if (b.label.empty()) continue;
+    const double x0 = f.px(b.x0);
+    const bool top = b.edge == BandEdge::kTop;
+    auto& ends = row_end[b.edge];
+    ends.resize(kLabelRows, -1e9);
+    const double width = kCharWidth * static_cast<double>(b.label.size()) + 8;
+    for (int row = 0; row < kLabelRows; ++row) {
+      if (ends[row] > x0) continue;
+      ends[row] = x0 + width;
+      const double y =
+          top ? f.top + 15 + row * kLabelRowHeight : f.bottom - 8 - row * kLabelRowHeight;
+      // The white halo (stroke under the fill) keeps labels legible over lines.
+      fmt::format_to(out,
+                     "<g class=\"band-label\"><title>{}</title><text x=\"{:.1f}\" y=\"{:.1f}\" "
+                     "font-size=\"11\" fill=\"#334155\" stroke=\"#fff\" stroke-width=\"3\" "
+                     "stroke-opacity=\"0.85\" paint-order=\"stroke\" "
+                     "clip-path=\"url(#{})\">{}</text></g>\n",
+                     escape_xml(b.tooltip), x0 + 4, y, clip, escape_xml(b.label));
+      break;
     }
-    fmt::format_to(out, "</g>\n");
   }
 }
 
@@ -162,6 +169,80 @@ void band_legend(std::vector<LegendItem>& items, const std::vector<Band>& list) 
                                   [&](const LegendItem& i) { return i.name == b.legend; });
     if (!seen) items.push_back({b.legend, b.colour, false, std::max(0.35, b.opacity * 3)});
   }
+}
+
+// Dashed lines at reference values (SLO targets), labelled at the right end above the line,
+// or below it when the label above would touch the previous one.
+void reference_lines(Out out, const Frame& f, const std::vector<ReferenceLine>& list) {
+  std::vector<const ReferenceLine*> sorted;
+  for (const ReferenceLine& r : list) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const ReferenceLine* a, const ReferenceLine* b) { return a->value < b->value; });
+  double last_label_y = 1e9;
+  for (const ReferenceLine* r : sorted) {
+    const double y = f.py(r->value);
+    double label_y = y - 4;
+    if (last_label_y - label_y < 12) label_y = y + 12;
+    last_label_y = label_y;
+    fmt::format_to(out,
+                   "<g class=\"reference\"><line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" "
+                   "y2=\"{1:.1f}\" stroke=\"{3}\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>"
+                   "<text x=\"{4:.1f}\" y=\"{5:.1f}\" font-size=\"11\" fill=\"{3}\" "
+                   "text-anchor=\"end\" stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" "
+                   "paint-order=\"stroke\">{6}</text></g>\n",
+                   f.left, y, f.right, escape_xml(r->colour), f.right - 4, label_y,
+                   escape_xml(r->label));
+  }
+}
+
+struct ClippedPoint {
+  const Series* series;
+  Point point;
+};
+
+// A small upward triangle on the top edge over each point above a clipped axis.
+void clip_marks(Out out, const Frame& f, const std::vector<ClippedPoint>& list,
+                const std::string& unit) {
+  for (const ClippedPoint& c : list) {
+    const double x = f.px(c.point.x);
+    fmt::format_to(out,
+                   "<g class=\"clipped-mark\"><title>{0} {1} {2} at t={3:.1f} s: above the axis "
+                   "(clipped at {4} {2})</title><path d=\"M {5:.1f} {6:.1f} L {7:.1f} {8:.1f} L "
+                   "{9:.1f} {6:.1f} Z\" fill=\"{10}\" stroke=\"#fff\" stroke-width=\"1\"/></g>\n",
+                   escape_xml(c.series->name), format_value(c.point.y), escape_xml(unit), c.point.x,
+                   format_value(f.y.hi), x - 4.5, f.top + 8, x, f.top + 0.5, x + 4.5,
+                   escape_xml(c.series->colour));
+  }
+}
+
+// Above the plot, left: what the axis does that a reader must know (clipped, log).
+void axis_note(Out out, const Frame& f, const std::vector<Series>& series,
+               const std::string& unit) {
+  std::string text;
+  if (f.y.clipped()) {
+    const Series* at_series = nullptr;
+    Point at{};
+    for (const Series& s : series) {
+      for (const Point& p : s.points) {
+        if (std::isfinite(p.y) && (at_series == nullptr || p.y > at.y)) at_series = &s, at = p;
+      }
+    }
+    text = fmt::format("axis clipped at {0} {1}; max {2} {1} at t={3:.1f} s ({4})",
+                       format_value(f.y.hi), unit, format_value(at.y), at.x, at_series->name);
+    fmt::format_to(out,
+                   "<path d=\"M {0:.1f} {1:.1f} L {2:.1f} {3:.1f} L {4:.1f} {1:.1f} Z\" "
+                   "fill=\"#b45309\"/>",
+                   f.left + 1.5, f.top - 13, f.left + 6, f.top - 21, f.left + 10.5);
+  } else if (f.y.scale == YScale::kLog) {
+    text = "log scale";
+  } else {
+    return;
+  }
+  fmt::format_to(out,
+                 "<text class=\"axis-note\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" "
+                 "fill=\"{}\">{}</text>\n",
+                 f.left + (f.y.clipped() ? 15 : 0), f.top - 13,
+                 f.y.clipped() ? "#b45309" : kMutedText, escape_xml(text));
 }
 
 }  // namespace
@@ -297,46 +378,68 @@ std::string path_data(const std::vector<Point>& pixels) {
 std::string LineChart::render() const {
   const double height = options_.height;
   Frame f = frame_of(options_, height);
-  double y_max = 0;
+  std::vector<std::vector<double>> values;
+  std::vector<double> references;
   for (const Series& s : series_) {
+    auto& v = values.emplace_back();
     for (const Point& p : s.points) {
-      if (!std::isnan(p.y)) y_max = std::max(y_max, p.y);
+      if (std::isfinite(p.y)) v.push_back(p.y);
     }
   }
-  const Ticks y_ticks = nice_ticks(0, y_max > 0 ? y_max : 1, 6);
-  f.y_hi = y_ticks.hi;
+  for (const ReferenceLine& r : references_) references.push_back(r.value);
+  f.y = make_y_axis(options_.y_scale, values, references);
 
   fmt::memory_buffer buf;
   Out out = std::back_inserter(buf);
   open_svg(out, options_, height, f, "fl-chart fl-line-chart");
   const std::string clip = chart_id(options_) + "-clip";
-  for (double v : y_ticks.values) {
+  for (double v : f.y.ticks) {
     const double y = f.py(v);
     fmt::format_to(out,
                    "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" "
                    "stroke=\"{3}\"/><text x=\"{4:.1f}\" y=\"{5:.1f}\" font-size=\"11\" "
                    "fill=\"{6}\" text-anchor=\"end\">{7}</text>\n",
                    f.left, y, f.right, kGridColour, f.left - 8, y + 4, kMutedText,
-                   tick_label(v, y_ticks.step));
+                   f.y.tick_text(v));
   }
   fmt::format_to(out,
                  "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\" "
                  "text-anchor=\"end\">{}</text>\n",
                  f.left - 8, f.top - 10, kMutedText, escape_xml(options_.y_label));
   x_axis(out, f);
-  bands(out, f, bands_, clip, true);
+  bands(out, f, bands_);
+  std::vector<ClippedPoint> over;
   for (const Series& s : series_) {
     std::vector<Point> pixels;
     pixels.reserve(s.points.size());
+    std::string clipped_attr;
+    std::size_t drawn = 0;
     for (const Point& p : s.points) {
-      pixels.push_back({f.px(p.x), std::isnan(p.y) ? kNoValue : f.py(p.y)});
+      if (std::isnan(p.y)) {
+        pixels.push_back({f.px(p.x), kNoValue});
+        continue;
+      }
+      pixels.push_back({f.px(p.x), f.py(p.y)});
+      if (f.y.clipped() && p.y > f.y.hi) {
+        // The hover read-out inverts the drawn line; these points need their true value.
+        fmt::format_to(std::back_inserter(clipped_attr), "{}{}:{}", clipped_attr.empty() ? "" : " ",
+                       drawn, format_value(p.y));
+        over.push_back({&s, p});
+      }
+      ++drawn;
     }
     fmt::format_to(out,
-                   "<path class=\"series\" data-name=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
-                   "stroke-width=\"{:.1f}\" stroke-linejoin=\"round\" stroke-linecap=\"round\" "
-                   "clip-path=\"url(#{})\"/>\n",
-                   escape_xml(s.name), path_data(pixels), escape_xml(s.colour), s.width, clip);
+                   "<path class=\"series\" data-name=\"{}\" d=\"{}\"{} fill=\"none\" "
+                   "stroke=\"{}\" stroke-width=\"{:.1f}\" stroke-linejoin=\"round\" "
+                   "stroke-linecap=\"round\" clip-path=\"url(#{})\"/>\n",
+                   escape_xml(s.name), path_data(pixels),
+                   clipped_attr.empty() ? "" : " data-clipped=\"" + clipped_attr + "\"",
+                   escape_xml(s.colour), s.width, clip);
   }
+  band_labels(out, f, bands_, clip);
+  reference_lines(out, f, references_);
+  clip_marks(out, f, over, options_.y_label);
+  axis_note(out, f, series_, options_.y_label);
   std::vector<LegendItem> items;
   for (const Series& s : series_) items.push_back({s.name, s.colour, true});
   band_legend(items, bands_);
@@ -381,7 +484,7 @@ std::string LaneChart::render() const {
     fmt::format_to(out, "</g>\n");
   }
   // Lane names sit where band labels would go: here the legend and tooltips name the bands.
-  bands(out, f, bands_, chart_id(options_) + "-clip", false);
+  bands(out, f, bands_);
   std::vector<LegendItem> items;
   for (const LegendEntry& e : legend_) items.push_back({e.name, e.colour, false});
   band_legend(items, bands_);

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "monitoring/y_axis.h"
+
 namespace faultline::monitoring {
 
 inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
@@ -107,20 +109,34 @@ struct ChartOptions {
   int width = 1000;          // viewBox units; the page scales the SVG to its column
   int height = 280;
   std::string id = {};  // the svg element's id, for links and tests
+  // LineChart only (see y_axis.h): kClip draws values above the clip on the top edge, each
+  // with a marker, and notes the clip and the largest value above the plot.
+  YScale y_scale = YScale::kLinear;
 };
 
-// Lines over time with bands and a legend. The y axis starts at 0.
+// A horizontal dashed line at a value (an SLO target), labelled at its right end. The y axis
+// always reaches it, whatever the scale.
+struct ReferenceLine {
+  double value = 0;
+  std::string label;
+  std::string colour;
+};
+
+// Lines over time with bands, reference lines and a legend. The y axis starts at 0 (linear,
+// clipped) or at a power of ten (log).
 class LineChart {
  public:
   explicit LineChart(ChartOptions options) : options_(std::move(options)) {}
   void add_series(Series s) { series_.push_back(std::move(s)); }
   void add_band(Band b) { bands_.push_back(std::move(b)); }
+  void add_reference(ReferenceLine r) { references_.push_back(std::move(r)); }
   std::string render() const;
 
  private:
   ChartOptions options_;
   std::vector<Series> series_;
   std::vector<Band> bands_;
+  std::vector<ReferenceLine> references_;
 };
 
 struct LaneSegment {

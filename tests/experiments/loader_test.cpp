@@ -219,6 +219,20 @@ TEST(LoaderTest, DefaultsWhenLeftOut) {
   EXPECT_FALSE(e.slo.throughput_rps.has_value());
 }
 
+TEST(LoaderTest, ReportLatencyAxisDefaultsToClip) {
+  EXPECT_EQ(loaded(load_experiment_file(data_path("minimal.json"))).report.latency_axis,
+            LatencyAxis::kClip);
+  json doc = read_json("minimal.json");
+  const std::vector<std::pair<std::string, LatencyAxis>> cases = {
+      {"clip", LatencyAxis::kClip}, {"log", LatencyAxis::kLog}, {"linear", LatencyAxis::kLinear}};
+  for (const auto& [word, axis] : cases) {
+    doc["report"] = {{"latency_axis", word}};
+    EXPECT_EQ(loaded(load_experiment_json(doc, "x.json")).report.latency_axis, axis) << word;
+  }
+  doc["report"] = json::object();
+  EXPECT_EQ(loaded(load_experiment_json(doc, "x.json")).report.latency_axis, LatencyAxis::kClip);
+}
+
 TEST(LoaderTest, SloWrittenWinsOverEnvWhichWinsOverTheGuide) {
   json doc = read_json("minimal.json");
   doc["env"] = {{"SLI_AVAILABILITY_TARGET", "99.5"},

@@ -49,6 +49,20 @@ TEST(ValidationTest, UnknownKeySuggestsTheNearestKnownOne) {
   EXPECT_TRUE(has_error(r, "/colour", "unknown key \"colour\" (accepted here: $schema, name,"));
 }
 
+TEST(ValidationTest, ReportLatencyAxis) {
+  json doc = minimal();
+  doc["report"] = {{"latency_axis", "lin"}, {"latency_scale", "log"}};
+  LoadResult r = load(doc);
+  EXPECT_TRUE(has_error(r, "/report/latency_axis",
+                        "unknown latency axis \"lin\" (known: clip, log, linear)"));
+  EXPECT_TRUE(has_error(r, "/report/latency_scale",
+                        "unknown key \"latency_scale\" (accepted here: latency_axis)"));
+  doc["report"] = {{"latency_axis", 1}};
+  EXPECT_TRUE(has_error(load(doc), "/report/latency_axis", "expected"));
+  doc["report"] = "log";
+  EXPECT_TRUE(has_error(load(doc), "/report", "expected"));
+}
+
 TEST(ValidationTest, UnknownKeyPointerEscapesSlashAndTilde) {
   json doc = minimal();
   doc["api"]["a/b~c"] = 1;

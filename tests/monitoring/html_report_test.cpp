@@ -51,7 +51,10 @@ std::size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-generation") {
+// With `spike_ms`, three requests answered in second 60 take that long (P95 and P99 of that
+// second), as at the start of a hang.
+SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-generation",
+                         double spike_ms = 0) {
   SampleRun r;
   auto& e = r.experiment;
   e.name = "ai-outage";
@@ -109,6 +112,7 @@ SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-
       const bool ai = noise.next() < 0.4;
       double latency = 180 + 260 * -std::log(1 - noise.next() * 0.999);
       if (slow_db) latency += 800;
+      if (spike_ms > 0 && s == 60 && i < 3) latency = spike_ms;
       int status = 200;
       if (outage && ai) {
         const bool open = state_at(t) != sim::BreakerSecondState::kClosed;
@@ -257,6 +261,57 @@ TEST(HtmlReport, DownsamplesLongTimelines) {
   EXPECT_LE(count(d, "L") + count(d, "M"), kMaxChartPoints);
   EXPECT_GT(count(d, "L"), 1000u);
   EXPECT_NE(page.find("Downsampled to at most 1500 points"), std::string::npos);
+}
+
+// The <svg> element with id `id`, whole.
+std::string chart(const std::string& page, const std::string& id) {
+  const auto at = page.find("<svg id=\"" + id + "\"");
+  if (at == std::string::npos) return "";
+  return page.substr(at, page.find("</svg>", at) + 6 - at);
+}
+
+TEST(HtmlReport, LatencyChartClipsASpikeAndKeepsTheSloTargets) {
+  SampleRun r = make_ai_outage(300, "content-generation", 15000);
+  r.experiment.slo.latency_p95_ms = 500;
+  r.experiment.slo.latency_p99_ms = 2000;
+  const std::string page = html_report(r.run, r.evaluation);
+  const std::string latency = chart(page, "chart-latency");
+  ASSERT_FALSE(latency.empty());
+  // The P99 series' 95th percentile is near 1.8 s: the axis ends at the tick above twice
+  // that (above 1.1 x the P99 target too), not at 15 s.
+  EXPECT_NE(latency.find("data-yhi=\"4000\" data-ylo=\"0\""), std::string::npos);
+  EXPECT_NE(latency.find(">axis clipped at 4000 ms; max 15000 ms at t=60.5 s (P99)</text>"),
+            std::string::npos);
+  EXPECT_EQ(count(latency, "<g class=\"clipped-mark\">"), 1u);  // P99 of second 60
+  EXPECT_EQ(count(latency, "<g class=\"reference\">"), 2u);
+  EXPECT_NE(latency.find(">P95 target 500 ms</text>"), std::string::npos);
+  EXPECT_NE(latency.find(">P99 target 2000 ms</text>"), std::string::npos);
+  EXPECT_NE(page.find("report.latency_axis: \"log\" or \"linear\" shows the whole range"),
+            std::string::npos);
+  // Only the latency chart follows the setting.
+  const std::string throughput = chart(page, "chart-throughput");
+  EXPECT_EQ(throughput.find("axis clipped"), std::string::npos);
+  EXPECT_EQ(throughput.find("class=\"reference\""), std::string::npos);
+}
+
+TEST(HtmlReport, LatencyAxisSettingPicksTheScale) {
+  SampleRun r = make_ai_outage(300, "content-generation", 15000);
+  r.experiment.report.latency_axis = experiments::LatencyAxis::kLog;
+  std::string page = html_report(r.run, r.evaluation);
+  std::string latency = chart(page, "chart-latency");
+  EXPECT_NE(latency.find("data-yscale=\"log\""), std::string::npos);
+  EXPECT_NE(latency.find(">log scale</text>"), std::string::npos);
+  EXPECT_EQ(latency.find("clipped-mark"), std::string::npos);
+  EXPECT_NE(chart(page, "chart-throughput").find("data-yscale=\"linear\""), std::string::npos);
+  EXPECT_NE(page.find("Logarithmic y axis"), std::string::npos);
+
+  r.experiment.report.latency_axis = experiments::LatencyAxis::kLinear;
+  page = html_report(r.run, r.evaluation);
+  latency = chart(page, "chart-latency");
+  EXPECT_NE(latency.find("data-yhi=\"15000\" data-ylo=\"0\" data-yscale=\"linear\""),
+            std::string::npos);
+  EXPECT_EQ(latency.find("axis clipped"), std::string::npos);
+  EXPECT_EQ(latency.find("clipped-mark"), std::string::npos);
 }
 
 TEST(HtmlReport, IsDeterministic) {

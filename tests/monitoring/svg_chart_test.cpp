@@ -58,6 +58,42 @@ std::size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// The points of a path as path_data wrote them ("Mx y Lx y ...").
+std::vector<Point> path_points(const std::string& d) {
+  std::istringstream in(d);
+  std::vector<Point> out;
+  std::string cmd, y;
+  while (in >> cmd >> y) out.push_back({std::stod(cmd.substr(1)), std::stod(y)});
+  return out;
+}
+
+// The y axis's labelled grid lines, bottom to top: (pixel y, label).
+std::vector<std::pair<double, std::string>> y_ticks(const std::string& svg) {
+  std::vector<std::pair<double, std::string>> out;
+  const std::string line = "<line x1=\"64.0\" y1=\"";
+  for (auto at = svg.find(line); at != std::string::npos; at = svg.find(line, at + 1)) {
+    const auto end = svg.find("/>", at);
+    const std::string tag = svg.substr(at, end - at);
+    if (tag.find("x2=\"976.0\"") == std::string::npos ||
+        tag.find("stroke=\"#e2e8f0\"") == std::string::npos)
+      continue;  // a reference line, not the grid
+    const std::string anchor = "text-anchor=\"end\">";
+    const auto label_from = svg.find(anchor, end) + anchor.size();
+    out.push_back({std::stod(value_after(tag, "y1=\"")),
+                   svg.substr(label_from, svg.find('<', label_from) - label_from)});
+  }
+  return out;
+}
+
+// One P99 series over 60 s at 50 ms with a 15,000 ms spike at 30.5 s.
+LineChart spiky_chart(YScale scale) {
+  std::vector<Point> points;
+  for (int s = 0; s < 60; ++s) points.push_back({s + 0.5, s == 30 ? 15000.0 : 50.0});
+  LineChart c({.title = "Latency", .y_label = "ms", .x_max = 60, .id = "lat", .y_scale = scale});
+  c.add_series({"P99", "#c026d3", points});
+  return c;
+}
+
 TEST(SvgChart, NiceNumbers) {
   EXPECT_DOUBLE_EQ(nice_number(0.7, false), 1);
   EXPECT_DOUBLE_EQ(nice_number(1.2, false), 2);
@@ -195,6 +231,9 @@ TEST(SvgChart, LineChartRendersAxesSeriesBandsAndLegend) {
   EXPECT_NE(svg.find("F0 outage &lt;openai&gt;"), std::string::npos);
   EXPECT_EQ(svg.find("<openai>"), std::string::npos);
   EXPECT_EQ(count(svg, "<g class=\"band\">"), 2u);
+  // Labels are drawn over the series, so a line at the top edge does not cross them out.
+  EXPECT_EQ(count(svg, "<g class=\"band-label\">"), 2u);
+  EXPECT_GT(svg.find("F0 outage &lt;openai&gt;"), svg.find("<path class=\"series\""));
   EXPECT_NE(svg.find(">fault window<"), std::string::npos);
   EXPECT_NE(svg.find(">alert firing<"), std::string::npos);
   EXPECT_NE(svg.find(">virtual time (s)<"), std::string::npos);
@@ -204,6 +243,70 @@ TEST(SvgChart, LineChartRendersAxesSeriesBandsAndLegend) {
   const std::string d = value_after(svg, "class=\"series\" data-name=\"P95\" d=\"");
   EXPECT_TRUE(well_formed_path(d)) << d;
   EXPECT_EQ(count(d, "M"), 2u);
+}
+
+TEST(SvgChart, ClippedAxisKeepsOrdinaryPointsOffTheFloor) {
+  // The plot spans y 238 (0 ms) to 52 (the top) in viewBox units.
+  const std::string linear = spiky_chart(YScale::kLinear).render();
+  const std::vector<Point> flat = path_points(value_after(linear, "data-name=\"P99\" d=\""));
+  ASSERT_EQ(flat.size(), 60u);
+  for (std::size_t i = 0; i < flat.size(); ++i) {
+    if (i != 30) {
+      EXPECT_GE(flat[i].y, 237.0) << i;  // flattened to the floor
+    }
+  }
+  const std::string svg = spiky_chart(YScale::kClip).render();
+  EXPECT_NE(svg.find("data-yhi=\"100\" data-ylo=\"0\" data-yscale=\"linear\""), std::string::npos);
+  const std::vector<Point> points = path_points(value_after(svg, "data-name=\"P99\" d=\""));
+  ASSERT_EQ(points.size(), 60u);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    EXPECT_DOUBLE_EQ(points[i].y, i == 30 ? 52.0 : 145.0) << i;  // 50 ms: half the height
+  }
+  // The clipped point: marked on the top edge, its true value kept for the hover read-out.
+  EXPECT_EQ(count(svg, "<g class=\"clipped-mark\">"), 1u);
+  EXPECT_NE(svg.find("<title>P99 15000 ms at t=30.5 s: above the axis (clipped at 100 ms)</title>"),
+            std::string::npos);
+  EXPECT_EQ(value_after(svg, "data-clipped=\""), "30:15000");
+  EXPECT_NE(svg.find(">axis clipped at 100 ms; max 15000 ms at t=30.5 s (P99)</text>"),
+            std::string::npos);
+  EXPECT_EQ(linear.find("axis clipped"), std::string::npos);
+  EXPECT_EQ(linear.find("clipped-mark"), std::string::npos);
+}
+
+TEST(SvgChart, ReferenceLinesStayVisibleOnAClippedAxis) {
+  LineChart c = spiky_chart(YScale::kClip);
+  c.add_reference({1000, "P99 target 1000 ms", "#c026d3"});
+  const std::string svg = c.render();
+  // The axis reaches 1.1 x the target (1200), so the line sits at 238 - 186 * 1000 / 1200.
+  EXPECT_NE(svg.find("data-yhi=\"1200\""), std::string::npos);
+  EXPECT_NE(
+      svg.find("<g class=\"reference\"><line x1=\"64.0\" y1=\"83.0\" x2=\"976.0\" y2=\"83.0\""),
+      std::string::npos);
+  EXPECT_NE(svg.find(">P99 target 1000 ms</text>"), std::string::npos);
+  EXPECT_NE(svg.find("axis clipped at 1200 ms"), std::string::npos);
+  for (const Point& p : path_points(value_after(svg, "data-name=\"P99\" d=\""))) {
+    if (p.y != 52.0) {
+      EXPECT_NEAR(p.y, 238 - 186 * 50.0 / 1200, 0.051);
+    }
+  }
+}
+
+TEST(SvgChart, LogAxisHasLogSpacedTicks) {
+  const std::string svg = spiky_chart(YScale::kLog).render();
+  EXPECT_NE(svg.find("data-yhi=\"100000\" data-ylo=\"10\" data-yscale=\"log\""), std::string::npos);
+  const auto ticks = y_ticks(svg);
+  ASSERT_EQ(ticks.size(), 5u);
+  const std::vector<std::string> labels = {"10", "100", "1000", "10000", "100000"};
+  for (std::size_t i = 0; i < ticks.size(); ++i) {
+    EXPECT_EQ(ticks[i].second, labels[i]);
+    EXPECT_DOUBLE_EQ(ticks[i].first, 238 - 46.5 * static_cast<double>(i));  // a decade: 186 / 4
+  }
+  const std::vector<Point> points = path_points(value_after(svg, "data-name=\"P99\" d=\""));
+  ASSERT_EQ(points.size(), 60u);
+  EXPECT_DOUBLE_EQ(points[0].y, 205.5);  // 50 ms: log10(5) of the first decade up
+  EXPECT_NEAR(points[30].y, 238 - 46.5 * (std::log10(15000.0) - 1), 0.051);
+  EXPECT_NE(svg.find(">log scale</text>"), std::string::npos);
+  EXPECT_EQ(svg.find("clipped-mark"), std::string::npos);
 }
 
 TEST(SvgChart, LaneChartDrawsOneLanePerEntity) {
