@@ -71,7 +71,9 @@ std::string run_json(const ExperimentRun& run) {
   j["events_per_second"] = run.wall_seconds > 0 ? static_cast<double>(run.outcome.events) / run.wall_seconds : 0.0;
   const auto& totals = run.outcome.metrics->totals();
   j["simulated_requests_per_second"] =
-      run.wall_seconds > 0 ? static_cast<double>(totals.total + totals.unfinished) / run.wall_seconds : 0.0;
+      // Every request issued: no-answers are in `total` unless the file ignores them.
+      run.wall_seconds > 0 ? static_cast<double>(totals.total + totals.unfinished - totals.unanswered) / run.wall_seconds
+                           : 0.0;
   j["speedup"] = run.wall_seconds > 0 ? to_seconds(run.outcome.end) / run.wall_seconds : 0.0;
   nlohmann::ordered_json build;
   build["version"] = FAULTLINE_VERSION;

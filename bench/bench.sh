@@ -50,7 +50,7 @@ run_faultline() {
   if [ "$1" = 1 ]; then file=experiments/mm1.json; rate=800; else file=experiments/mmc.json; rate=640; fi
   timed "$3" "$FL" run "$file" --set duration_s=$((CUSTOMERS / rate)) --out "$TMP/fl" --quiet
   local s="$TMP/fl/$(basename "$file" .json)/summary.json"
-  CUST=$(json "$s" "d['requests']['total'] + d['requests']['unfinished']")
+  CUST=$(json "$s" "d['requests']['total'] + d['requests']['unfinished'] - d['requests']['unanswered']")
   MEAN=$(json "$s" "d['latency_ms']['mean']")
 }
 run_minimal() {

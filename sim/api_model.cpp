@@ -12,7 +12,6 @@ struct ApiModel::Request {
   Instant issued{};
   std::uint64_t user = 0;
   TimerId deadline = kNoTimer;
-  TimerId client_deadline = kNoTimer;  // the client's own timeout
   TimerId work_timer = kNoTimer;  // overhead or an API-fault delay
   OpId op = kNoOp;                // the running step call
   CallId call = 0;                // a plain step's dependency call, while call_live
@@ -44,6 +43,12 @@ ApiModel::ApiModel(EventLoop& loop, Metrics& metrics, ApiSpec spec, std::vector<
       runner_(std::make_unique<StepRunner>(loop, metrics, std::move(dependencies), seed)) {
   requests_.reserve(1024);
   idle_degradations_.resize(endpoints_.size());
+  for (const EndpointSpec& ep : endpoints_) {
+    client_lanes_.push_back(ep.client_timeout.count() > 0
+                                ? std::make_unique<DeadlineLane>(loop, ep.client_timeout,
+                                                                 DeadlineLane::Owner{this, &client_waits, &client_gives_up})
+                                : nullptr);
+  }
   if (spec_.overhead.kind() == Distribution::Kind::kConstant) {
     constant_overhead_ = spec_.overhead.sample(overhead_rng_);
   }
@@ -88,7 +93,6 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
   r.degraded = false;
   r.abandoned = false;
   r.deadline = kNoTimer;
-  r.client_deadline = kNoTimer;
   r.work_timer = kNoTimer;
   metrics_.on_request_issued(r.issued);
   const EndpointSpec& ep = endpoints_[endpoint];
@@ -97,11 +101,8 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
       if (requests_[index].generation == gen) on_deadline(index);
     });
   }
-  // One delay for every request of the endpoint: the loop files these in a FIFO lane, O(1).
-  if (ep.client_timeout.count() > 0) {
-    r.client_deadline = loop_.schedule_after(ep.client_timeout, [this, index, gen = r.generation] {
-      if (requests_[index].generation == gen) on_client_timeout(index);
-    });
+  if (client_lanes_[endpoint] != nullptr) {
+    client_lanes_[endpoint]->push(static_cast<std::uint64_t>(r.generation) << 32 | index);
   }
   ApiFaultEffect effect;
   if (fault_hook_ != nullptr) effect = fault_hook_->on_request();
@@ -299,9 +300,18 @@ void ApiModel::on_deadline(std::uint32_t index) {
   finish(index, kStatusGatewayTimeout, false, /*by_deadline=*/true);
 }
 
+bool ApiModel::client_waits(void* api, std::uint64_t token) {
+  const ApiModel& self = *static_cast<ApiModel*>(api);
+  const Request& r = self.requests_[static_cast<std::uint32_t>(token)];
+  return r.generation == static_cast<std::uint32_t>(token >> 32) && r.phase != Request::Phase::kFree && !r.abandoned;
+}
+
+void ApiModel::client_gives_up(void* api, std::uint64_t token) {
+  static_cast<ApiModel*>(api)->on_client_timeout(static_cast<std::uint32_t>(token));
+}
+
 void ApiModel::on_client_timeout(std::uint32_t index) {
   Request& r = requests_[index];
-  r.client_deadline = kNoTimer;
   r.abandoned = true;
   metrics_.on_request_done(r.issued, loop_.now(), kStatusClientTimeout, false, false);
   Answered answered = std::move(r.answered);
@@ -326,7 +336,6 @@ void ApiModel::finish(std::uint32_t index, int status, bool success, bool by_dea
   // it is reused, and every callback checks its generation before finishing it.
   assert(r.phase != Request::Phase::kFree);
   if (r.deadline != kNoTimer) loop_.cancel(r.deadline);
-  if (r.client_deadline != kNoTimer) loop_.cancel(r.client_deadline);
   if (r.work_timer != kNoTimer) loop_.cancel(r.work_timer);
   if (r.op != kNoOp) runner_->cancel(r.op, by_deadline ? StepRunner::Cancel::kDeadline : StepRunner::Cancel::kNotNeeded);
   if (r.call_live) {

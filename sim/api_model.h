@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "resilience/graceful_degradation.h"
+#include "sim/deadline_lane.h"
 #include "sim/dependency.h"
 #include "sim/distribution.h"
 #include "sim/endpoint.h"
@@ -88,6 +89,8 @@ class ApiModel final : public RequestSink {
   void end_degradation(std::uint32_t index);
   void on_deadline(std::uint32_t index);
   void on_client_timeout(std::uint32_t index);
+  static bool client_waits(void* api, std::uint64_t token);
+  static void client_gives_up(void* api, std::uint64_t token);
   // Ends the request on the server. `by_deadline`: its timeout expired, so the step calls it
   // cancels are timeouts for their breakers.
   void finish(std::uint32_t index, int status, bool success, bool by_deadline = false);
@@ -109,6 +112,8 @@ class ApiModel final : public RequestSink {
   IndexRing queue_;
   std::int64_t queued_live_ = 0;
   std::unique_ptr<StepRunner> runner_;
+  // Per endpoint, its clients' timeouts (null: the endpoint has none).
+  std::vector<std::unique_ptr<DeadlineLane>> client_lanes_;
   // Per endpoint, degradation executors not in use (reused: no allocation per request).
   std::vector<std::vector<std::unique_ptr<resilience::GracefulDegradation>>> idle_degradations_;
 };

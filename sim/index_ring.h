@@ -21,6 +21,10 @@ class IndexRing {
     buf_[(head_ + size_) & (buf_.size() - 1)] = v;
     ++size_;
   }
+  std::uint64_t front() const {
+    assert(size_ > 0);
+    return buf_[head_];
+  }
   std::uint64_t pop() {
     assert(size_ > 0);
     const std::uint64_t v = buf_[head_];
