@@ -25,8 +25,10 @@ const std::vector<KeySet>& all_key_sets() {
         "rate_limiter"}},
       {Keys::kRetry,
        "/$defs/retry",
-       {"max_attempts", "backoff", "base_ms", "max_ms", "jitter", "budget"}},
-      {Keys::kRetryBudget, "/$defs/retry_budget", {"ratio", "min_per_s", "window_s"}},
+       {"max_attempts", "backoff", "base_ms", "max_ms", "jitter", "on_breaker_open", "budget"}},
+      {Keys::kRetryBudget,
+       "/$defs/retry_budget",
+       {"mode", "ratio", "min_per_s", "window_s", "budget_percent", "min_retry_concurrency"}},
       {Keys::kCoalesce, "/$defs/coalesce", {"key", "ttl_ms"}},
       {Keys::kDegradation, "/$defs/degradation", {"strategy", "global_timeout_ms", "services"}},
       {Keys::kDegradationService,
@@ -124,6 +126,8 @@ const std::vector<Enumeration>& all_enumerations() {
       {Vocabulary::kExpectSli,
        "/$defs/expectation/properties/sli",
        {"availability", "error_rate", "latency_p95_ms", "latency_p99_ms", "throughput_rps"}},
+      {Vocabulary::kOnBreakerOpen, "/$defs/retry/properties/on_breaker_open", {"stop", "retry"}},
+      {Vocabulary::kBudgetMode, "/$defs/retry_budget/properties/mode", {"ratio", "concurrency"}},
   };
   return kEnums;
 }

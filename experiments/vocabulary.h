@@ -73,6 +73,8 @@ enum class Vocabulary {
   kDistribution,
   kSeverity,
   kExpectSli,
+  kOnBreakerOpen,  // OnBreakerOpen
+  kBudgetMode,     // BudgetMode
 };
 
 struct Enumeration {
