@@ -164,6 +164,32 @@ TEST(CircuitBreakerTest, AutomaticTransitionMovesToHalfOpenExactlyAtRecoveryWith
   EXPECT_EQ(s.pending(), 0u);
 }
 
+// Lazy recovery (no timer): a call 1 ns before opened_at + recovery_timeout is rejected and
+// changes nothing; the call at exactly that instant is admitted as the trial and records the
+// transition at its own instant. (gobreaker and resilience4j are still OPEN at that instant.)
+TEST(CircuitBreakerTest, ACallExactlyAtRecoveryIsTheTrialOneNanosecondBeforeIsRejected) {
+  ManualScheduler s;
+  CircuitBreakerConfig c;
+  c.failure_threshold = 1;
+  c.recovery_timeout = seconds(30);
+  CircuitBreaker b(s, c);
+  std::vector<Recorded> t;
+  record(b, t);
+  s.advance_to(seconds(5));
+  call_fails(b);
+  ASSERT_EQ(b.opened_at(), seconds(5));
+  s.advance_to(seconds(35) - Duration(1));
+  EXPECT_FALSE(b.try_acquire());
+  EXPECT_EQ(t.size(), 1u);
+  s.advance_to(seconds(35));
+  EXPECT_TRUE(b.try_acquire());
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[1].at, seconds(35));
+  EXPECT_EQ(t[1].to, State::kHalfOpen);
+  EXPECT_FALSE(b.try_acquire());  // one trial permit (half_open_max_calls = 1)
+  EXPECT_EQ(b.counters().rejected, 2u);
+}
+
 TEST(CircuitBreakerTest, HalfOpenNeedsEveryTrialToSucceedAndReleaseFreesAPermit) {
   ManualScheduler s;
   CircuitBreakerConfig c;
