@@ -317,6 +317,26 @@ INSTANTIATE_TEST_SUITE_P(
                       RateCase{"minimum_one", "F", 1, 1, "failure rate 100% > 10% over 1 calls"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// The porting note of docs/resilience.md: resilience4j and Polly open at a rate >= T; a
+// threshold just below T opens here at the same call (2 failures of 20 for T = 10 %).
+TEST(CircuitBreakerTest, ARateJustBelowTheThresholdOpensWhereAtLeastWouldHave) {
+  ManualScheduler s;
+  CircuitBreakerConfig c;
+  c.failure_threshold = 0;
+  c.expected_failure_rate = 9.99;
+  c.minimum_calls = 20;
+  CircuitBreaker b(s, c);
+  std::vector<Recorded> t;
+  record(b, t);
+  for (int i = 0; i < 18; ++i) call_succeeds(b);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kClosed);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kOpen);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].reason, "failure rate 10% > 9.99% over 20 calls");
+}
+
 TEST(CircuitBreakerTest, FailuresOlderThanTheWindowDoNotCount) {
   ManualScheduler s;
   CircuitBreakerConfig c;

@@ -256,5 +256,25 @@ TEST_F(StepRunnerTest, AnAnswerDueExactlyAtTheAttemptTimeoutWins) {
   EXPECT_EQ(metrics_->dependencies()[0].timeouts, 1u);
 }
 
+// The tie the other way: a call queued behind another has its answer scheduled when its
+// service starts (50 ms), after its attempt timer was armed (0 ms); both fall due at 100 ms
+// and the timer runs first.
+TEST_F(StepRunnerTest, AQueuedCallsAnswerTiedWithTheAttemptTimeoutLoses) {
+  DependencySpec spec{.name = "dep", .concurrency = 1, .latency = Distribution::constant(50)};
+  DependencyModel dep(loop_, spec, make_stream(1, "dep"));
+  build(&dep);
+  StepSpec step;
+  step.timeout = milliseconds(100);
+  run_at(Instant{}, step);
+  run_at(Instant{}, step);
+  loop_.run();
+  ASSERT_EQ(results_.size(), 2u);
+  EXPECT_EQ(results_[0].at, milliseconds(50));
+  EXPECT_EQ(results_[0].status, CallStatus::kOk);
+  EXPECT_EQ(results_[1].at, milliseconds(100));
+  EXPECT_EQ(results_[1].status, CallStatus::kTimeout);
+  EXPECT_EQ(metrics_->dependencies()[0].timeouts, 1u);
+}
+
 }  // namespace
 }  // namespace faultline::sim
