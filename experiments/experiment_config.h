@@ -139,12 +139,16 @@ struct LoadConfig {
 
 // What the file says about one breaker; unset fields come from the env, then the profile,
 // then the guide's per-type defaults (resilience::CircuitBreakerFactory resolves them).
+// How a breaker compares its window's failure rate with expected_failure_rate.
+enum class RateComparison { kAbove, kAtLeast };
+
 struct BreakerConfig {
   std::string name;
   std::string type = "external_api";
   std::optional<int> failure_threshold;
   std::optional<Duration> recovery_timeout;
   std::optional<double> expected_failure_rate;  // percent 0-100
+  std::optional<RateComparison> failure_rate_comparison;  // above (default) | at_least
   std::optional<Duration> monitoring_window;
   std::optional<int> minimum_calls;
   std::optional<int> half_open_max_calls;

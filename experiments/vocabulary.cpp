@@ -44,7 +44,8 @@ const std::vector<KeySet>& all_key_sets() {
       {Keys::kCircuitBreaker,
        "/$defs/circuit_breaker",
        {"type", "failure_threshold", "recovery_timeout_ms", "expected_failure_rate",
-        "monitoring_window_ms", "minimum_calls", "half_open_max_calls", "slow_call_ms"}},
+        "failure_rate_comparison", "monitoring_window_ms", "minimum_calls", "half_open_max_calls",
+        "slow_call_ms"}},
       {Keys::kCoalescing, "/$defs/coalescing", {"ttl_ms", "max_cache_size"}},
       {Keys::kBulkhead, "/$defs/bulkhead", {"max_concurrent", "max_queue", "max_wait_ms"}},
       {Keys::kRateLimiter, "/$defs/rate_limiter", {"rate_per_s", "burst"}},
@@ -128,6 +129,9 @@ const std::vector<Enumeration>& all_enumerations() {
        {"availability", "error_rate", "latency_p95_ms", "latency_p99_ms", "throughput_rps"}},
       {Vocabulary::kOnBreakerOpen, "/$defs/retry/properties/on_breaker_open", {"stop", "retry"}},
       {Vocabulary::kBudgetMode, "/$defs/retry_budget/properties/mode", {"ratio", "concurrency"}},
+      {Vocabulary::kRateComparison,
+       "/$defs/circuit_breaker/properties/failure_rate_comparison",
+       {"above", "at_least"}},
   };
   return kEnums;
 }

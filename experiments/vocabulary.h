@@ -75,6 +75,7 @@ enum class Vocabulary {
   kExpectSli,
   kOnBreakerOpen,  // OnBreakerOpen
   kBudgetMode,     // BudgetMode
+  kRateComparison,  // RateComparison
 };
 
 struct Enumeration {

@@ -151,6 +151,11 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     o.failure_threshold = b.failure_threshold;
     o.recovery_timeout = b.recovery_timeout;
     o.expected_failure_rate = b.expected_failure_rate;
+    if (b.failure_rate_comparison.has_value()) {
+      o.rate_comparison = *b.failure_rate_comparison == RateComparison::kAtLeast
+                              ? resilience::RateComparison::kAtLeast
+                              : resilience::RateComparison::kAbove;
+    }
     o.monitoring_window = b.monitoring_window;
     o.minimum_calls = b.minimum_calls;
     o.half_open_max_calls = b.half_open_max_calls;

@@ -276,6 +276,17 @@ TEST(LoaderTest, RetryOnBreakerOpenAndBudgetModeDefaultsAndWrittenValues) {
   EXPECT_EQ(steps[2].retry->budget->min_retry_concurrency, 3);
 }
 
+TEST(LoaderTest, BreakerFailureRateComparisonIsReadAndLeftUnsetByDefault) {
+  json doc = read_json("minimal.json");
+  doc["endpoints"][0]["steps"] = {{{"call", "db"}, {"breaker", "r4j"}},
+                                  {{"call", "db"}, {"breaker", "guide"}}};
+  doc["resilience"]["circuit_breakers"] = {{"r4j", {{"failure_rate_comparison", "at_least"}}},
+                                           {"guide", json::object()}};
+  const Experiment e = loaded(load_experiment_json(doc, "x.json"));
+  EXPECT_EQ(e.breakers.at("r4j").failure_rate_comparison, RateComparison::kAtLeast);
+  EXPECT_FALSE(e.breakers.at("guide").failure_rate_comparison.has_value());
+}
+
 LoadResult with_load(const json& load, std::optional<double> duration_s = std::nullopt) {
   json doc = read_json("minimal.json");
   doc["load"] = load;

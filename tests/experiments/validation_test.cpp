@@ -456,5 +456,12 @@ TEST(ValidationTest, RetryOnBreakerOpenAndEachBudgetModeTakeOnlyTheirOwnValues) 
   EXPECT_TRUE(has_error(r, "/endpoints/0/steps/3/retry/budget/mode", "unknown budget mode"));
 }
 
+TEST(ValidationTest, BreakerFailureRateComparisonIsAboveOrAtLeast) {
+  json doc = minimal();
+  doc["resilience"]["circuit_breakers"]["db"]["failure_rate_comparison"] = ">=";
+  EXPECT_TRUE(has_error(load(doc), "/resilience/circuit_breakers/db/failure_rate_comparison",
+                        "unknown failure_rate_comparison value \">=\" (known: above, at_least)"));
+}
+
 }  // namespace
 }  // namespace faultline::experiments

@@ -152,6 +152,32 @@ TEST(WorldTest, OnBreakerOpenDecidesHowManyAttemptsTheOpenBreakerRejects) {
   }
 }
 
+// failure_rate_comparison reaches the breaker. Every call fails (100 ms after it is sent, one
+// every 50 ms from 50 ms); rate rule only, at 100 %, minimum 20 calls: "at_least" opens at the
+// 20th failure (the call sent at 1.000 s fails at 1.100 s); "above" never opens.
+TEST(WorldTest, FailureRateComparisonAtLeastOpensAtAHundredPercent) {
+  for (const char* comparison : {"above", "at_least"}) {
+    json doc = base_experiment();
+    doc["duration_s"] = 5;
+    doc["dependencies"]["ai"]["error_rate"] = 1.0;
+    doc["endpoints"][0]["steps"][0]["breaker"] = "ai";
+    doc["resilience"] = json::parse(R"({ "circuit_breakers": { "ai": { "type": "ai_service",
+        "failure_threshold": 0, "expected_failure_rate": 100, "minimum_calls": 20 } } })");
+    doc["resilience"]["circuit_breakers"]["ai"]["failure_rate_comparison"] = comparison;
+    const Experiment e = load(doc);
+    World world(e);
+    const sim::Metrics& m = run(world);
+    const auto& t = m.breakers()[0].transitions;
+    if (std::string(comparison) == "above") {
+      EXPECT_TRUE(t.empty());
+    } else {
+      ASSERT_EQ(t.size(), 1u);
+      EXPECT_EQ(t[0].at, std::chrono::milliseconds(1100));
+      EXPECT_EQ(t[0].reason, "failure rate 100% >= 100% over 20 calls");
+    }
+  }
+}
+
 // budget mode "concurrency" reaches the step: with no floor and 0 %, no retry is ever allowed;
 // with a floor of 1000 concurrent retries, every failed attempt is retried.
 TEST(WorldTest, ConcurrencyBudgetBoundsTheRetriesOfTheStep) {

@@ -337,6 +337,69 @@ TEST(CircuitBreakerTest, ARateJustBelowTheThresholdOpensWhereAtLeastWouldHave) {
   EXPECT_EQ(t[0].reason, "failure rate 10% > 9.99% over 20 calls");
 }
 
+// The rate rule with rate_comparison kAtLeast (resilience4j, Polly, Envoy): threshold rule off,
+// 10 %, minimum 20 calls.
+CircuitBreakerConfig at_least(double rate, int minimum_calls) {
+  CircuitBreakerConfig c;
+  c.failure_threshold = 0;
+  c.expected_failure_rate = rate;
+  c.minimum_calls = minimum_calls;
+  c.rate_comparison = RateComparison::kAtLeast;
+  return c;
+}
+
+// 2 failures of 20 at 10 % open at the 20th call (kAbove needs a 3rd: FailureRateTest).
+TEST(CircuitBreakerTest, AtLeastOpensAtExactlyTheRate) {
+  ManualScheduler s;
+  CircuitBreaker b(s, at_least(10, 20));
+  std::vector<Recorded> t;
+  record(b, t);
+  for (int i = 0; i < 18; ++i) call_succeeds(b);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kClosed);  // 1 of 19, and under minimum_calls
+  call_fails(b);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].reason, "failure rate 10% >= 10% over 20 calls");
+}
+
+// Health is degraded from exactly half the rate with kAtLeast, strictly above it with kAbove.
+TEST(CircuitBreakerTest, AtLeastIsDegradedFromExactlyHalfTheRate) {
+  ManualScheduler s;
+  CircuitBreakerConfig c = at_least(10, 100);
+  CircuitBreaker b(s, c);
+  c.rate_comparison = RateComparison::kAbove;
+  CircuitBreaker above(s, c);
+  for (CircuitBreaker* x : {&b, &above}) {
+    for (int i = 0; i < 19; ++i) call_succeeds(*x);
+    call_fails(*x);  // 1 of 20: 5 %
+  }
+  EXPECT_EQ(b.health_status(), HealthStatus::kDegraded);
+  EXPECT_EQ(above.health_status(), HealthStatus::kHealthy);
+}
+
+// At 100 %, kAtLeast opens only when every call in the window failed; kAbove never opens.
+TEST(CircuitBreakerTest, AtLeastAHundredPercentOpensOnAWindowOfFailuresOnly) {
+  ManualScheduler s;
+  CircuitBreakerConfig c = at_least(100, 3);
+  CircuitBreaker b(s, c);
+  call_fails(b);
+  call_succeeds(b);
+  call_fails(b);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kClosed);  // 3 of 4
+  CircuitBreaker all(s, c);
+  call_fails(all);
+  call_fails(all);
+  EXPECT_EQ(all.state(), State::kClosed);  // under minimum_calls
+  call_fails(all);
+  EXPECT_EQ(all.state(), State::kOpen);  // 3 of 3
+  c.rate_comparison = RateComparison::kAbove;
+  CircuitBreaker never(s, c);
+  for (int i = 0; i < 5; ++i) call_fails(never);
+  EXPECT_EQ(never.state(), State::kClosed);
+  EXPECT_EQ(never.health_status(), HealthStatus::kHealthy);  // both rules off
+}
+
 TEST(CircuitBreakerTest, FailuresOlderThanTheWindowDoNotCount) {
   ManualScheduler s;
   CircuitBreakerConfig c;
