@@ -73,8 +73,8 @@ enum class Vocabulary {
   kDistribution,
   kSeverity,
   kExpectSli,
-  kOnBreakerOpen,  // OnBreakerOpen
-  kBudgetMode,     // BudgetMode
+  kOnBreakerOpen,   // OnBreakerOpen
+  kBudgetMode,      // BudgetMode
   kRateComparison,  // RateComparison
 };
 

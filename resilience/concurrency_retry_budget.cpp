@@ -7,8 +7,7 @@
 namespace faultline::resilience {
 
 ConcurrencyRetryBudget::ConcurrencyRetryBudget(ConcurrencyRetryBudgetConfig config)
-    : config_(config),
-      percent_milli_(std::llround(std::max(0.0, config.budget_percent) * 1000.0)) {
+    : config_(config), percent_milli_(std::llround(std::max(0.0, config.budget_percent) * 1000.0)) {
   config_.min_retry_concurrency = std::max(0, config_.min_retry_concurrency);
 }
 

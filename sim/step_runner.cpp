@@ -221,7 +221,8 @@ bool StepRunner::schedule_retry(std::uint32_t index) {
     if (!step.concurrency_budget->try_retry()) return false;
     op.holds_retry = true;
   }
-  const Duration backoff = step.retry->next_delay(op.attempt, op.last_backoff, jitter_rng_.next_double());
+  const Duration backoff =
+      step.retry->next_delay(op.attempt, op.last_backoff, jitter_rng_.next_double());
   op.last_backoff = backoff;
   op.backoff_timer = loop_.schedule_after(backoff, [this, index, gen = op.generation] {
     if (ops_[index].generation == gen) attempt(index);

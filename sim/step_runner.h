@@ -1,8 +1,9 @@
 // StepRunner: runs one step's call through its resilience chain —
-// rate limiter -> bulkhead -> coalescer -> retry loop { breaker -> per-attempt timeout -> dependency }
-// — and reports one CallStatus. The retry loop sits outside the breaker (resilience4j's
-// Retry(CircuitBreaker(call))): a rejection ends the loop, or with on_breaker_open = retry is
-// retried like a failed attempt. Used by the API for sequential steps and degradation services.
+// rate limiter -> bulkhead -> coalescer -> retry loop { breaker -> per-attempt timeout ->
+// dependency } — and reports one CallStatus. The retry loop sits outside the breaker
+// (resilience4j's Retry(CircuitBreaker(call))): a rejection ends the loop or, with
+// on_breaker_open = retry, is retried like a failed attempt. Used by the API for sequential
+// steps and degradation services.
 //
 //   OpId op = runner.run(step, /*coalesce_key=*/user, [this](CallStatus s) { ... });
 //   runner.cancel(op);   // the request ended first: abandons the call, frees what it holds

@@ -261,8 +261,8 @@ TEST(LoaderTest, RetryOnBreakerOpenAndBudgetModeDefaultsAndWrittenValues) {
        {"retry",
         {{"max_attempts", 4},
          {"on_breaker_open", "retry"},
-         {"budget", {{"mode", "concurrency"}, {"budget_percent", 12.5},
-                     {"min_retry_concurrency", 0}}}}}},
+         {"budget",
+          {{"mode", "concurrency"}, {"budget_percent", 12.5}, {"min_retry_concurrency", 0}}}}}},
       {{"call", "db"}, {"retry", {{"max_attempts", 2}, {"budget", {{"mode", "concurrency"}}}}}}};
   const Experiment e = loaded(load_experiment_json(doc, "x.json"));
   const auto& steps = e.endpoints[0].steps;

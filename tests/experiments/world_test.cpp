@@ -223,7 +223,8 @@ json random_experiment(std::uint64_t seed) {
     ai_step["retry"] = {{"max_attempts", 1 + pick(4)}, {"base_ms", 10}, {"max_ms", 500}};
     if (pick(2) == 0) ai_step["retry"]["on_breaker_open"] = "retry";
     if (pick(2) == 0) {
-      ai_step["retry"]["budget"] = {{"mode", "concurrency"}, {"budget_percent", pick(50)},
+      ai_step["retry"]["budget"] = {{"mode", "concurrency"},
+                                    {"budget_percent", pick(50)},
                                     {"min_retry_concurrency", pick(4)}};
     }
   }

@@ -4,11 +4,11 @@
 // timeout fall on the same instant.
 #include "sim/step_runner.h"
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "sim/dependency_model.h"
 
@@ -22,7 +22,8 @@ using std::chrono::seconds;
 // records the instant of each call.
 class ScriptedDependency : public Dependency {
  public:
-  ScriptedDependency(EventLoop& loop, Duration latency, std::function<CallStatus(Instant)> status_at)
+  ScriptedDependency(EventLoop& loop, Duration latency,
+                     std::function<CallStatus(Instant)> status_at)
       : loop_(loop), latency_(latency), status_at_(std::move(status_at)) {}
 
   CallId call(Done done, const CallOptions&) override {
@@ -81,6 +82,21 @@ class StepRunnerTest : public ::testing::Test {
     return step;
   }
 
+  // 4 attempts 100 ms apart through `breaker` (metrics index 0).
+  static StepSpec guarded_step(resilience::CircuitBreaker& breaker, OnBreakerOpen on_open) {
+    StepSpec step = retrying_step(4, milliseconds(100));
+    step.breaker = 0;
+    step.breaker_ptr = &breaker;
+    step.on_breaker_open = on_open;
+    return step;
+  }
+  // The step's one answer, at `at` with `status`.
+  void expect_one_answer(Instant at, CallStatus status) {
+    ASSERT_EQ(results_.size(), 1u);
+    EXPECT_EQ(results_[0].at, at);
+    EXPECT_EQ(results_[0].status, status);
+  }
+
   struct Result {
     Instant at;
     CallStatus status;
@@ -103,17 +119,13 @@ TEST_F(StepRunnerTest, ByDefaultARetryStopsAtTheOpenBreaker) {
   ScriptedDependency dep(loop_, milliseconds(10), always_fails);
   build(&dep);
   resilience::CircuitBreaker breaker(loop_, trips_at_once());
-  StepSpec step = retrying_step(4, milliseconds(100));
-  step.breaker = 0;
-  step.breaker_ptr = &breaker;
+  const StepSpec step = guarded_step(breaker, OnBreakerOpen::kStop);
   run_at(Instant{}, step);
   loop_.run();
   // Attempt 1 at 0 fails at 10 ms and opens the breaker; attempt 2 at 110 ms is rejected and
   // ends the loop there, with attempts 3 and 4 unused.
   EXPECT_EQ(dep.calls, (std::vector<Instant>{Instant{}}));
-  ASSERT_EQ(results_.size(), 1u);
-  EXPECT_EQ(results_[0].at, milliseconds(110));
-  EXPECT_EQ(results_[0].status, CallStatus::kBreakerOpen);
+  expect_one_answer(milliseconds(110), CallStatus::kBreakerOpen);
   EXPECT_EQ(breaker.counters().rejected, 1u);
   EXPECT_EQ(metrics_->breakers()[0].rejected, 1u);
 }
@@ -122,18 +134,13 @@ TEST_F(StepRunnerTest, OnBreakerOpenRetryMakesEveryAttemptAtTheBackoffInstants) 
   ScriptedDependency dep(loop_, milliseconds(10), always_fails);
   build(&dep);
   resilience::CircuitBreaker breaker(loop_, trips_at_once());
-  StepSpec step = retrying_step(4, milliseconds(100));
-  step.breaker = 0;
-  step.breaker_ptr = &breaker;
-  step.on_breaker_open = OnBreakerOpen::kRetry;
+  const StepSpec step = guarded_step(breaker, OnBreakerOpen::kRetry);
   run_at(Instant{}, step);
   loop_.run();
   // Attempts at 0 (fails at 10 ms), 110, 210, 310 ms (each rejected): the last rejection is
   // the step's answer, at 310 ms.
   EXPECT_EQ(dep.calls.size(), 1u);
-  ASSERT_EQ(results_.size(), 1u);
-  EXPECT_EQ(results_[0].at, milliseconds(310));
-  EXPECT_EQ(results_[0].status, CallStatus::kBreakerOpen);
+  expect_one_answer(milliseconds(310), CallStatus::kBreakerOpen);
   EXPECT_EQ(breaker.counters().rejected, 3u);
   EXPECT_EQ(metrics_->breakers()[0].rejected, 3u);
 }
@@ -145,17 +152,12 @@ TEST_F(StepRunnerTest, OnBreakerOpenRetryReachesTheHalfOpenTrial) {
   });
   build(&dep);
   resilience::CircuitBreaker breaker(loop_, trips_at_once(milliseconds(200)));
-  StepSpec step = retrying_step(4, milliseconds(100));
-  step.breaker = 0;
-  step.breaker_ptr = &breaker;
-  step.on_breaker_open = OnBreakerOpen::kRetry;
+  const StepSpec step = guarded_step(breaker, OnBreakerOpen::kRetry);
   run_at(Instant{}, step);
   loop_.run();
   // 0: fails (opens at 10 ms); 110: rejected; 210: the trial, answered ok at 220 ms.
   EXPECT_EQ(dep.calls, (std::vector<Instant>{Instant{}, milliseconds(210)}));
-  ASSERT_EQ(results_.size(), 1u);
-  EXPECT_EQ(results_[0].at, milliseconds(220));
-  EXPECT_EQ(results_[0].status, CallStatus::kOk);
+  expect_one_answer(milliseconds(220), CallStatus::kOk);
   EXPECT_EQ(breaker.state(), resilience::BreakerState::kClosed);
   EXPECT_EQ(breaker.counters().rejected, 1u);
 }
@@ -166,17 +168,12 @@ TEST_F(StepRunnerTest, RejectedRetriesSpendTheRatioBudget) {
   resilience::CircuitBreaker breaker(loop_, trips_at_once());
   // No deposits; a reserve of 0.2/s x 10 s = 2 retries.
   resilience::RetryBudget budget(loop_, {.ratio = 0, .min_per_s = 0.2, .window = seconds(10)});
-  StepSpec step = retrying_step(4, milliseconds(100));
-  step.breaker = 0;
-  step.breaker_ptr = &breaker;
-  step.on_breaker_open = OnBreakerOpen::kRetry;
+  StepSpec step = guarded_step(breaker, OnBreakerOpen::kRetry);
   step.budget = &budget;
   run_at(Instant{}, step);
   loop_.run();
   // 0 fails; retry 1 (110 ms) and retry 2 (210 ms) are rejected; the third retry is denied.
-  ASSERT_EQ(results_.size(), 1u);
-  EXPECT_EQ(results_[0].at, milliseconds(210));
-  EXPECT_EQ(results_[0].status, CallStatus::kBreakerOpen);
+  expect_one_answer(milliseconds(210), CallStatus::kBreakerOpen);
   EXPECT_EQ(budget.counters().retries_allowed, 2u);
   EXPECT_EQ(budget.counters().retries_denied, 1u);
   EXPECT_EQ(breaker.counters().rejected, 2u);
@@ -222,7 +219,8 @@ TEST_F(StepRunnerTest, CancelSettlesTheConcurrencyBudget) {
   OpId in_backoff = kNoOp;
   OpId in_flight = kNoOp;
   loop_.schedule_at(Instant{}, [&] { in_backoff = runner_->run(step, 0, [](CallStatus) {}); });
-  loop_.schedule_at(milliseconds(50), [&] { in_flight = runner_->run(step, 0, [](CallStatus) {}); });
+  loop_.schedule_at(milliseconds(50),
+                    [&] { in_flight = runner_->run(step, 0, [](CallStatus) {}); });
   loop_.run_until(milliseconds(55));
   EXPECT_EQ(budget.active_retries(), 1);   // the first is in its backoff until 110 ms
   EXPECT_EQ(budget.active_requests(), 1);  // the second's attempt is in flight
