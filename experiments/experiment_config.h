@@ -44,11 +44,21 @@ struct DependencyConfig {
 enum class Backoff { kConstant, kExponential };
 enum class Jitter { kNone, kFull, kEqual, kDecorrelated };
 
+// ratio: Finagle's token bucket over a time window; concurrency: Envoy's share of the
+// requests in progress.
+enum class BudgetMode { kRatio, kConcurrency };
+
 struct RetryBudgetConfig {
-  double ratio = 0.1;       // retries may be at most this share of recent requests...
+  BudgetMode mode = BudgetMode::kRatio;
+  double ratio = 0.1;       // ratio: retries may be at most this share of recent requests...
   double min_per_s = 10;    // ...plus this many per second
   Duration window = std::chrono::seconds(10);
+  double budget_percent = 20;     // concurrency: active retries < max(min_retry_concurrency,
+  int min_retry_concurrency = 3;  // budget_percent % of active requests) (Envoy's defaults)
 };
+
+// What a retry does when the step's breaker rejects an attempt (see sim::OnBreakerOpen).
+enum class OnBreakerOpen { kStop, kRetry };
 
 struct RetryConfig {
   int max_attempts = 1;  // 1 = no retry
@@ -56,6 +66,7 @@ struct RetryConfig {
   Duration base = millis(100);
   Duration max = millis(2000);
   Jitter jitter = Jitter::kFull;
+  OnBreakerOpen on_breaker_open = OnBreakerOpen::kStop;
   std::optional<RetryBudgetConfig> budget;
 };
 
@@ -142,12 +153,16 @@ struct LoadConfig {
 
 // What the file says about one breaker; unset fields come from the env, then the profile,
 // then the guide's per-type defaults (resilience::CircuitBreakerFactory resolves them).
+// How a breaker compares its window's failure rate with expected_failure_rate.
+enum class RateComparison { kAbove, kAtLeast };
+
 struct BreakerConfig {
   std::string name;
   std::string type = "external_api";
   std::optional<int> failure_threshold;
   std::optional<Duration> recovery_timeout;
   std::optional<double> expected_failure_rate;  // percent 0-100
+  std::optional<RateComparison> failure_rate_comparison;  // above (default) | at_least
   std::optional<Duration> monitoring_window;
   std::optional<int> minimum_calls;
   std::optional<int> half_open_max_calls;

@@ -23,9 +23,22 @@ std::optional<RetryBudgetConfig> read_budget(ReadContext& ctx, const json& v,
                                              const std::string& p) {
   const Fields f(ctx, v, p, Keys::kRetryBudget);
   RetryBudgetConfig b;
-  if (auto r = f.number("ratio", Range::unit())) b.ratio = *r;
-  if (auto m = f.number("min_per_s", Range::at_least(0, kMaxRps))) b.min_per_s = *m;
-  if (auto w = f.seconds("window_s", Range::above(0, kMaxSeconds))) b.window = *w;
+  if (auto m = f.choice<BudgetMode>("mode", Vocabulary::kBudgetMode, "budget mode")) b.mode = *m;
+  // Each mode's keys only: a ratio written beside mode "concurrency" would silently do nothing.
+  if (b.mode == BudgetMode::kRatio) {
+    f.refuse("budget_percent", "to mode \"concurrency\"");
+    f.refuse("min_retry_concurrency", "to mode \"concurrency\"");
+    if (auto r = f.number("ratio", Range::unit())) b.ratio = *r;
+    if (auto m = f.number("min_per_s", Range::at_least(0, kMaxRps))) b.min_per_s = *m;
+    if (auto w = f.seconds("window_s", Range::above(0, kMaxSeconds))) b.window = *w;
+  } else {
+    f.refuse("ratio", "to mode \"ratio\"");
+    f.refuse("min_per_s", "to mode \"ratio\"");
+    f.refuse("window_s", "to mode \"ratio\"");
+    if (auto pct = f.number("budget_percent", Range::percent())) b.budget_percent = *pct;
+    if (auto m = f.integer("min_retry_concurrency", 0, kMaxConcurrency))
+      b.min_retry_concurrency = static_cast<int>(*m);
+  }
   return b;
 }
 
@@ -46,6 +59,9 @@ RetryConfig read_retry(ReadContext& ctx, const json& v, const std::string& p) {
     r.max = std::max(r.max, r.base);  // a written base above the default cap raises the cap
   }
   if (auto j = f.choice<Jitter>("jitter", Vocabulary::kJitter, "jitter")) r.jitter = *j;
+  if (auto o = f.choice<OnBreakerOpen>("on_breaker_open", Vocabulary::kOnBreakerOpen,
+                                       "on_breaker_open value"))
+    r.on_breaker_open = *o;
   if (const json* b = f.find("budget")) r.budget = read_budget(ctx, *b, f.pointer("budget"));
   return r;
 }

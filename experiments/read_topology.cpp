@@ -88,6 +88,9 @@ void read_breaker(const Fields& f, BreakerConfig& b) {
   if (auto v = f.millis("recovery_timeout_ms", Range::at_least(0, kMaxMillis)))
     b.recovery_timeout = *v;
   if (auto v = f.number("expected_failure_rate", Range::percent())) b.expected_failure_rate = *v;
+  if (auto v = f.choice<RateComparison>("failure_rate_comparison", Vocabulary::kRateComparison,
+                                        "failure_rate_comparison value"))
+    b.failure_rate_comparison = *v;
   if (auto v = f.millis("monitoring_window_ms", positive_ms)) b.monitoring_window = *v;
   if (auto v = f.integer("minimum_calls", 1, kMaxCount)) b.minimum_calls = static_cast<int>(*v);
   if (auto v = f.integer("half_open_max_calls", 1, kMaxCount))

@@ -76,6 +76,9 @@ enum class Vocabulary {
   kSeverity,
   kExpectSli,
   kLatencyAxis,  // LatencyAxis
+  kOnBreakerOpen,   // OnBreakerOpen
+  kBudgetMode,      // BudgetMode
+  kRateComparison,  // RateComparison
 };
 
 struct Enumeration {

@@ -83,6 +83,7 @@ struct World::Parts {
   std::map<std::string, std::size_t> breaker_index;
   std::vector<std::unique_ptr<sim::StepCoalescer>> coalescers;
   std::vector<std::unique_ptr<resilience::RetryBudget>> budgets;
+  std::vector<std::unique_ptr<resilience::ConcurrencyRetryBudget>> concurrency_budgets;
   std::map<std::string, std::unique_ptr<resilience::Bulkhead>> bulkheads;
   std::map<std::string, std::unique_ptr<resilience::RateLimiter>> rate_limiters;
   std::unique_ptr<sim::ApiModel> api;
@@ -150,6 +151,11 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     o.failure_threshold = b.failure_threshold;
     o.recovery_timeout = b.recovery_timeout;
     o.expected_failure_rate = b.expected_failure_rate;
+    if (b.failure_rate_comparison.has_value()) {
+      o.rate_comparison = *b.failure_rate_comparison == RateComparison::kAtLeast
+                              ? resilience::RateComparison::kAtLeast
+                              : resilience::RateComparison::kAbove;
+    }
     o.monitoring_window = b.monitoring_window;
     o.minimum_calls = b.minimum_calls;
     o.half_open_max_calls = b.half_open_max_calls;
@@ -211,7 +217,15 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
         case Jitter::kDecorrelated: rc.jitter = resilience::Jitter::kDecorrelated; break;
       }
       step.retry = rc;
-      if (s.retry->budget.has_value()) {
+      step.on_breaker_open = s.retry->on_breaker_open == OnBreakerOpen::kRetry
+                                 ? sim::OnBreakerOpen::kRetry
+                                 : sim::OnBreakerOpen::kStop;
+      if (s.retry->budget.has_value() && s.retry->budget->mode == BudgetMode::kConcurrency) {
+        p.concurrency_budgets.push_back(std::make_unique<resilience::ConcurrencyRetryBudget>(
+            resilience::ConcurrencyRetryBudgetConfig{s.retry->budget->budget_percent,
+                                                     s.retry->budget->min_retry_concurrency}));
+        step.concurrency_budget = p.concurrency_budgets.back().get();
+      } else if (s.retry->budget.has_value()) {
         resilience::RetryBudgetConfig bc;
         bc.ratio = s.retry->budget->ratio;
         bc.min_per_s = s.retry->budget->min_per_s;

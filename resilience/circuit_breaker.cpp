@@ -160,15 +160,19 @@ void CircuitBreaker::record_closed(bool failure, Instant now) {
   const WindowCounts& w = window_.total(now);
   if (w.calls >= config_.minimum_calls && rate_exceeded(w, kPpm)) {
     const double rate = 100.0 * static_cast<double>(w.failures) / static_cast<double>(w.calls);
+    const char* op = config_.rate_comparison == RateComparison::kAtLeast ? "% >= " : "% > ";
     transition(State::kOpen, now,
-               "failure rate " + format_percent(rate) + "% > " +
+               "failure rate " + format_percent(rate) + op +
                    format_percent(config_.expected_failure_rate) + "% over " +
                    std::to_string(w.calls) + " calls");
   }
 }
 
-// failures / calls > rate_ppm / scale, in integers so that runs are exact and portable.
+// failures / calls > rate_ppm / scale (or >=), in integers so that runs are exact and portable.
 bool CircuitBreaker::rate_exceeded(const WindowCounts& w, std::int64_t scale) const {
+  if (config_.rate_comparison == RateComparison::kAtLeast) {
+    return w.failures * scale >= rate_ppm_ * w.calls;
+  }
   return w.failures * scale > rate_ppm_ * w.calls;
 }
 
@@ -238,7 +242,10 @@ HealthStatus CircuitBreaker::health_status() const {
       consecutive_failures_ * 2 >= config_.failure_threshold) {
     return HealthStatus::kDegraded;
   }
-  if (rate_ppm_ >= kPpm) return HealthStatus::kHealthy;  // the rate rule is off
+  // The rate rule is off at 100 % when it needs a rate above it.
+  if (rate_ppm_ >= kPpm && config_.rate_comparison == RateComparison::kAbove) {
+    return HealthStatus::kHealthy;
+  }
   const WindowCounts w = window_.total_at(scheduler_.now());
   if (w.failures > 0 && rate_exceeded(w, 2 * kPpm)) return HealthStatus::kDegraded;
   return HealthStatus::kHealthy;

@@ -16,14 +16,21 @@
 
 namespace faultline::resilience {
 
+// How the window's failure rate is compared with expected_failure_rate: kAbove (`>`, the
+// guide's "exceeds") or kAtLeast (`>=`, resilience4j's failureRateThreshold, Polly's FailureRatio).
+enum class RateComparison : std::uint8_t { kAbove, kAtLeast };
+
 struct CircuitBreakerConfig {
   // Consecutive failures that open a CLOSED breaker; 0 turns the rule off.
   int failure_threshold = 5;
   // How long an OPEN breaker rejects calls before letting trial calls through.
   Duration recovery_timeout = std::chrono::seconds(60);
   // The window rule opens when the failure rate in the window is strictly above this percent
-  // (0-100) with at least `minimum_calls` outcomes in it; >= 100 turns the rule off.
+  // (0-100) with at least `minimum_calls` outcomes in it; >= 100 turns the rule off. With
+  // RateComparison::kAtLeast it opens at the rate itself (resilience4j, Polly, Envoy), and 100
+  // opens when every call in the window failed.
   double expected_failure_rate = 10;
+  RateComparison rate_comparison = RateComparison::kAbove;
   Duration monitoring_window = std::chrono::minutes(5);
   int minimum_calls = 20;
   // Trial calls admitted while HALF_OPEN; all must succeed to close.

@@ -24,6 +24,7 @@ void CircuitBreakerOverrides::apply_to(CircuitBreakerConfig& config) const {
   if (failure_threshold) config.failure_threshold = *failure_threshold;
   if (recovery_timeout) config.recovery_timeout = *recovery_timeout;
   if (expected_failure_rate) config.expected_failure_rate = *expected_failure_rate;
+  if (rate_comparison) config.rate_comparison = *rate_comparison;
   if (monitoring_window) config.monitoring_window = *monitoring_window;
   if (minimum_calls) config.minimum_calls = *minimum_calls;
   if (half_open_max_calls) config.half_open_max_calls = *half_open_max_calls;

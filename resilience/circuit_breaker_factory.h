@@ -27,6 +27,7 @@ struct CircuitBreakerOverrides {
   std::optional<int> failure_threshold;
   std::optional<Duration> recovery_timeout;
   std::optional<double> expected_failure_rate;  // percent 0-100
+  std::optional<RateComparison> rate_comparison;
   std::optional<Duration> monitoring_window;
   std::optional<int> minimum_calls;
   std::optional<int> half_open_max_calls;

@@ -11,6 +11,7 @@
 
 #include "resilience/circuit_breaker.h"
 #include "resilience/retry.h"
+#include "resilience/concurrency_retry_budget.h"
 #include "resilience/retry_budget.h"
 #include "resilience/bulkhead.h"
 #include "resilience/rate_limiter.h"
@@ -22,6 +23,12 @@ namespace faultline::sim {
 class StepCoalescer;
 
 enum class CoalesceScope : std::uint8_t { kNone, kUser, kGlobal };
+
+// What the retry loop does when the step's breaker rejects an attempt. kStop: the step fails
+// at once (Envoy does not retry an overflow). kRetry: the rejection is a failed attempt, retried
+// after its backoff like any other (resilience4j Retry(CircuitBreaker), Polly v8's retry outside
+// the breaker).
+enum class OnBreakerOpen : std::uint8_t { kStop, kRetry };
 
 struct StepSpec {
   std::uint32_t dependency = 0;                        // index in the world's dependencies
@@ -38,7 +45,10 @@ struct StepSpec {
   StepCoalescer* coalescer = nullptr;
   int max_attempts = 1;
   std::optional<resilience::RetryPolicy> retry;
+  OnBreakerOpen on_breaker_open = OnBreakerOpen::kStop;
+  // At most one of the two budgets: Finagle's ratio over a window, or Envoy's concurrency.
   resilience::RetryBudget* budget = nullptr;
+  resilience::ConcurrencyRetryBudget* concurrency_budget = nullptr;
   resilience::Bulkhead* bulkhead = nullptr;
   resilience::RateLimiter* rate_limiter = nullptr;
 };

@@ -42,6 +42,8 @@ std::uint32_t StepRunner::acquire(Kind kind, const StepSpec* step, Done done) {
   op.call_live = false;
   op.holds_breaker = false;
   op.holds_bulkhead = false;
+  op.holds_request = false;
+  op.holds_retry = false;
   op.attempt_timer = kNoTimer;
   op.backoff_timer = kNoTimer;
   op.bulkhead_wait = 0;
@@ -127,10 +129,13 @@ void StepRunner::attempt(std::uint32_t index) {
   ++op.attempt;
   if (step.breaker_ptr != nullptr) {
     if (!step.breaker_ptr->try_acquire()) {
-      // An open breaker fails the call at once; rejected calls are not retried (retrying
-      // into an open breaker only burns the budget).
       if (step.breaker >= 0) ++metrics_.breakers()[static_cast<std::size_t>(step.breaker)].rejected;
-      complete_later(index, CallStatus::kBreakerOpen);
+      settle_concurrency_budget(op);  // a rejected retry is over: it reached no dependency
+      // By default an open breaker fails the call at once: retrying into it mostly burns the
+      // budget (and Envoy never retries an overflow). on_breaker_open = retry makes the
+      // rejection a failed attempt, retried after its backoff within attempts and budget.
+      if (step.on_breaker_open == OnBreakerOpen::kRetry && schedule_retry(index)) return;
+      complete_later(index, CallStatus::kBreakerOpen);  // never inside run()
       return;
     }
     op.holds_breaker = true;
@@ -140,6 +145,10 @@ void StepRunner::attempt(std::uint32_t index) {
     }
   }
   metrics_.on_dependency_call(step.dependency);
+  if (step.concurrency_budget != nullptr) {
+    step.concurrency_budget->on_request_start();
+    op.holds_request = true;
+  }
   op.attempt_start = loop_.now();
   op.call_live = true;
   op.call = dependencies_[step.dependency]->call([this, index, gen = op.generation](CallStatus s) {
@@ -160,6 +169,7 @@ void StepRunner::on_answer(std::uint32_t index, CallStatus status) {
     loop_.cancel(op.attempt_timer);
     op.attempt_timer = kNoTimer;
   }
+  settle_concurrency_budget(op);
   const Duration elapsed = loop_.now() - op.attempt_start;
   const bool ok = status == CallStatus::kOk;
   metrics_.on_dependency_answer(step.dependency, elapsed, ok);
@@ -186,6 +196,7 @@ void StepRunner::on_timeout(std::uint32_t index) {
     dependencies_[step.dependency]->abandon(op.call);
     op.call_live = false;
   }
+  settle_concurrency_budget(op);
   metrics_.on_dependency_timeout(step.dependency);
   if (op.holds_breaker) {
     op.holds_breaker = false;
@@ -195,22 +206,45 @@ void StepRunner::on_timeout(std::uint32_t index) {
 }
 
 void StepRunner::after_failure(std::uint32_t index, CallStatus status) {
+  if (!schedule_retry(index)) complete(index, status);
+}
+
+// Returns true iff another attempt is scheduled after its backoff: attempts left, a retry
+// policy, and the budget grants it (a ratio budget withdraws one; a concurrency budget holds
+// one active retry until that attempt settles).
+bool StepRunner::schedule_retry(std::uint32_t index) {
   Op& op = ops_[index];
   const StepSpec& step = *op.step;
-  if (op.attempt < step.max_attempts && step.retry.has_value() &&
-      (step.budget == nullptr || step.budget->try_retry())) {
-    const Duration backoff = step.retry->next_delay(op.attempt, op.last_backoff, jitter_rng_.next_double());
-    op.last_backoff = backoff;
-    op.backoff_timer = loop_.schedule_after(backoff, [this, index, gen = op.generation] {
-      if (ops_[index].generation == gen) attempt(index);
-    });
-    return;
+  if (op.attempt >= step.max_attempts || !step.retry.has_value()) return false;
+  if (step.budget != nullptr && !step.budget->try_retry()) return false;
+  if (step.concurrency_budget != nullptr) {
+    if (!step.concurrency_budget->try_retry()) return false;
+    op.holds_retry = true;
   }
-  complete(index, status);
+  const Duration backoff =
+      step.retry->next_delay(op.attempt, op.last_backoff, jitter_rng_.next_double());
+  op.last_backoff = backoff;
+  op.backoff_timer = loop_.schedule_after(backoff, [this, index, gen = op.generation] {
+    if (ops_[index].generation == gen) attempt(index);
+  });
+  return true;
+}
+
+// The attempt in flight (if counted) and the retry it was (if granted) are over.
+void StepRunner::settle_concurrency_budget(Op& op) {
+  if (op.holds_request) {
+    op.step->concurrency_budget->on_request_end();
+    op.holds_request = false;
+  }
+  if (op.holds_retry) {
+    op.step->concurrency_budget->on_retry_end();
+    op.holds_retry = false;
+  }
 }
 
 void StepRunner::complete(std::uint32_t index, CallStatus status) {
   Op& op = ops_[index];
+  settle_concurrency_budget(op);
   if (op.holds_bulkhead) {
     op.step->bulkhead->release();
     op.holds_bulkhead = false;
@@ -262,6 +296,7 @@ void StepRunner::cancel(OpId id, Cancel why) {
         step.breaker_ptr->release(op->breaker_epoch);
       }
     }
+    settle_concurrency_budget(*op);
     if (op->holds_bulkhead) step.bulkhead->release();
     if (op->bulkhead_wait != 0) step.bulkhead->cancel(op->bulkhead_wait);
   }

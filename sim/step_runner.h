@@ -1,6 +1,9 @@
 // StepRunner: runs one step's call through its resilience chain —
-// rate limiter -> bulkhead -> coalescer -> retry loop { breaker -> per-attempt timeout -> dependency }
-// — and reports one CallStatus. Used by the API for sequential steps and degradation services.
+// rate limiter -> bulkhead -> coalescer -> retry loop { breaker -> per-attempt timeout ->
+// dependency } — and reports one CallStatus. The retry loop sits outside the breaker
+// (resilience4j's Retry(CircuitBreaker(call))): a rejection ends the loop or, with
+// on_breaker_open = retry, is retried like a failed attempt. Used by the API for sequential
+// steps and degradation services.
 //
 //   OpId op = runner.run(step, /*coalesce_key=*/user, [this](CallStatus s) { ... });
 //   runner.cancel(op, Cancel::kDeadline);   // the request's timeout expired: abandons the
@@ -65,6 +68,8 @@ class StepRunner {
     bool call_live = false;
     bool holds_breaker = false;
     bool holds_bulkhead = false;
+    bool holds_request = false;  // an attempt counted in the concurrency budget's requests
+    bool holds_retry = false;    // a retry granted by the concurrency budget, not yet settled
     Duration last_backoff{};
   };
 
@@ -78,6 +83,8 @@ class StepRunner {
   void on_answer(std::uint32_t index, CallStatus status);
   void on_timeout(std::uint32_t index);
   void after_failure(std::uint32_t index, CallStatus status);
+  bool schedule_retry(std::uint32_t index);
+  void settle_concurrency_budget(Op& op);
   void complete(std::uint32_t index, CallStatus status);
   void complete_later(std::uint32_t index, CallStatus status);
 

@@ -267,6 +267,40 @@ TEST(LoaderTest, BreakerTypeDefaultsToTheFirstDependencyCalledThroughIt) {
   EXPECT_EQ(e.breakers.at("typed").type, "cache");
 }
 
+TEST(LoaderTest, RetryOnBreakerOpenAndBudgetModeDefaultsAndWrittenValues) {
+  json doc = read_json("minimal.json");
+  doc["endpoints"][0]["steps"] = {
+      {{"call", "db"}, {"retry", {{"max_attempts", 3}, {"budget", json::object()}}}},
+      {{"call", "db"},
+       {"retry",
+        {{"max_attempts", 4},
+         {"on_breaker_open", "retry"},
+         {"budget",
+          {{"mode", "concurrency"}, {"budget_percent", 12.5}, {"min_retry_concurrency", 0}}}}}},
+      {{"call", "db"}, {"retry", {{"max_attempts", 2}, {"budget", {{"mode", "concurrency"}}}}}}};
+  const Experiment e = loaded(load_experiment_json(doc, "x.json"));
+  const auto& steps = e.endpoints[0].steps;
+  EXPECT_EQ(steps[0].retry->on_breaker_open, OnBreakerOpen::kStop);
+  EXPECT_EQ(steps[0].retry->budget->mode, BudgetMode::kRatio);
+  EXPECT_EQ(steps[1].retry->on_breaker_open, OnBreakerOpen::kRetry);
+  EXPECT_EQ(steps[1].retry->budget->mode, BudgetMode::kConcurrency);
+  EXPECT_DOUBLE_EQ(steps[1].retry->budget->budget_percent, 12.5);
+  EXPECT_EQ(steps[1].retry->budget->min_retry_concurrency, 0);
+  EXPECT_DOUBLE_EQ(steps[2].retry->budget->budget_percent, 20);  // Envoy's defaults
+  EXPECT_EQ(steps[2].retry->budget->min_retry_concurrency, 3);
+}
+
+TEST(LoaderTest, BreakerFailureRateComparisonIsReadAndLeftUnsetByDefault) {
+  json doc = read_json("minimal.json");
+  doc["endpoints"][0]["steps"] = {{{"call", "db"}, {"breaker", "r4j"}},
+                                  {{"call", "db"}, {"breaker", "guide"}}};
+  doc["resilience"]["circuit_breakers"] = {{"r4j", {{"failure_rate_comparison", "at_least"}}},
+                                           {"guide", json::object()}};
+  const Experiment e = loaded(load_experiment_json(doc, "x.json"));
+  EXPECT_EQ(e.breakers.at("r4j").failure_rate_comparison, RateComparison::kAtLeast);
+  EXPECT_FALSE(e.breakers.at("guide").failure_rate_comparison.has_value());
+}
+
 LoadResult with_load(const json& load, std::optional<double> duration_s = std::nullopt) {
   json doc = read_json("minimal.json");
   doc["load"] = load;

@@ -447,5 +447,35 @@ TEST(ValidationTest, DiagnosticsAreCapped) {
   EXPECT_EQ(r.diagnostics.back().message, "more than 500 problems; the rest are not listed");
 }
 
+TEST(ValidationTest, RetryOnBreakerOpenAndEachBudgetModeTakeOnlyTheirOwnValues) {
+  json doc = minimal();
+  doc["endpoints"][0]["steps"] = {
+      {{"call", "db"}, {"retry", {{"max_attempts", 3}, {"on_breaker_open", "retyr"}}}},
+      {{"call", "db"},
+       {"retry",
+        {{"max_attempts", 3},
+         {"budget", {{"mode", "concurrency"}, {"ratio", 0.2}, {"budget_percent", 101}}}}}},
+      {{"call", "db"},
+       {"retry", {{"max_attempts", 3}, {"budget", {{"min_retry_concurrency", 3}}}}}},
+      {{"call", "db"}, {"retry", {{"max_attempts", 3}, {"budget", {{"mode", "envoy"}}}}}}};
+  const LoadResult r = load(doc);
+  EXPECT_TRUE(has_error(r, "/endpoints/0/steps/0/retry/on_breaker_open",
+                        "unknown on_breaker_open value \"retyr\" (known: stop, retry); did you "
+                        "mean \"retry\"?"));
+  EXPECT_TRUE(has_error(r, "/endpoints/0/steps/1/retry/budget/ratio",
+                        "key \"ratio\" applies only to mode \"ratio\""));
+  EXPECT_TRUE(has_error(r, "/endpoints/0/steps/1/retry/budget/budget_percent", "100"));
+  EXPECT_TRUE(has_error(r, "/endpoints/0/steps/2/retry/budget/min_retry_concurrency",
+                        "applies only to mode \"concurrency\""));
+  EXPECT_TRUE(has_error(r, "/endpoints/0/steps/3/retry/budget/mode", "unknown budget mode"));
+}
+
+TEST(ValidationTest, BreakerFailureRateComparisonIsAboveOrAtLeast) {
+  json doc = minimal();
+  doc["resilience"]["circuit_breakers"]["db"]["failure_rate_comparison"] = ">=";
+  EXPECT_TRUE(has_error(load(doc), "/resilience/circuit_breakers/db/failure_rate_comparison",
+                        "unknown failure_rate_comparison value \">=\" (known: above, at_least)"));
+}
+
 }  // namespace
 }  // namespace faultline::experiments

@@ -180,6 +180,98 @@ TEST(WorldTest, BreakerOpensAtTheFifthFailureAndProbesAtRecoveryTimeout) {
   EXPECT_EQ(m.breakers()[0].calls_while_open, 0u);
 }
 
+// Requests every 50 ms for 9 s, then none for the last second, so every request ends in the run.
+void nine_seconds_of_load(json& doc) {
+  doc["duration_s"] = 10;
+  doc["load"] = json::parse(R"({ "model": "open", "arrivals": "uniform", "stages": [
+      { "duration_s": 0, "target_rps": 20 }, { "duration_s": 9, "target_rps": 20 },
+      { "duration_s": 0, "target_rps": 0 }, { "duration_s": 1, "target_rps": 0 } ] })");
+}
+
+// The file's retry settings reach the step. A dependency that always fails (100 ms), requests
+// every 50 ms, 3 attempts 100 ms apart, a breaker that opens at the first failure and never
+// recovers within the run: every request has 3 attempts, of which the ones before the open
+// breaker reach the dependency. on_breaker_open "stop" ends each request at its first
+// rejection; "retry" spends all 3 attempts.
+TEST(WorldTest, OnBreakerOpenDecidesHowManyAttemptsTheOpenBreakerRejects) {
+  for (const char* mode : {"stop", "retry"}) {
+    json doc = base_experiment();
+    nine_seconds_of_load(doc);
+    doc["dependencies"]["ai"]["error_rate"] = 1.0;
+    json& step = doc["endpoints"][0]["steps"][0];
+    step["breaker"] = "ai";
+    step["retry"] = json::parse(R"({ "max_attempts": 3, "backoff": "constant", "base_ms": 100,
+                                     "jitter": "none" })");
+    step["retry"]["on_breaker_open"] = mode;
+    doc["resilience"] = json::parse(R"({ "circuit_breakers": { "ai": { "type": "ai_service",
+        "failure_threshold": 1, "recovery_timeout_ms": 3600000 } } })");
+    const Experiment e = load(doc);
+    World world(e);
+    const sim::Metrics& m = run(world);
+    const std::uint64_t requests = m.totals().total;
+    const std::uint64_t calls = m.dependencies()[0].calls;
+    const std::uint64_t rejected = m.breakers()[0].rejected;
+    ASSERT_EQ(m.totals().unfinished, 0u) << mode;
+    EXPECT_EQ(requests, 179u) << mode;  // sent at 0.050, 0.100, ..., 8.950 s
+    // The request sent at 50 ms fails at 150 ms and opens the breaker; the one sent at 100 ms
+    // was admitted before that; the one sent at 150 ms finds it open (the failure's event was
+    // scheduled first): 2 calls reach the dependency.
+    EXPECT_EQ(calls, 2u) << mode;
+    if (std::string(mode) == "stop") {
+      EXPECT_EQ(rejected, requests) << "one rejection ends each request";
+    } else {
+      EXPECT_EQ(rejected, 3 * requests - calls) << "every attempt but the admitted ones";
+    }
+  }
+}
+
+// failure_rate_comparison reaches the breaker. Every call fails (100 ms after it is sent, one
+// every 50 ms from 50 ms); rate rule only, at 100 %, minimum 20 calls: "at_least" opens at the
+// 20th failure (the call sent at 1.000 s fails at 1.100 s); "above" never opens.
+TEST(WorldTest, FailureRateComparisonAtLeastOpensAtAHundredPercent) {
+  for (const char* comparison : {"above", "at_least"}) {
+    json doc = base_experiment();
+    doc["duration_s"] = 5;
+    doc["dependencies"]["ai"]["error_rate"] = 1.0;
+    doc["endpoints"][0]["steps"][0]["breaker"] = "ai";
+    doc["resilience"] = json::parse(R"({ "circuit_breakers": { "ai": { "type": "ai_service",
+        "failure_threshold": 0, "expected_failure_rate": 100, "minimum_calls": 20 } } })");
+    doc["resilience"]["circuit_breakers"]["ai"]["failure_rate_comparison"] = comparison;
+    const Experiment e = load(doc);
+    World world(e);
+    const sim::Metrics& m = run(world);
+    const auto& t = m.breakers()[0].transitions;
+    if (std::string(comparison) == "above") {
+      EXPECT_TRUE(t.empty());
+    } else {
+      ASSERT_EQ(t.size(), 1u);
+      EXPECT_EQ(t[0].at, std::chrono::milliseconds(1100));
+      EXPECT_EQ(t[0].reason, "failure rate 100% >= 100% over 20 calls");
+    }
+  }
+}
+
+// budget mode "concurrency" reaches the step: with no floor and 0 %, no retry is ever allowed;
+// with a floor of 1000 concurrent retries, every failed attempt is retried.
+TEST(WorldTest, ConcurrencyBudgetBoundsTheRetriesOfTheStep) {
+  for (const int floor : {0, 1000}) {
+    json doc = base_experiment();
+    nine_seconds_of_load(doc);
+    doc["dependencies"]["ai"]["error_rate"] = 1.0;
+    json& step = doc["endpoints"][0]["steps"][0];
+    step["retry"] = json::parse(R"({ "max_attempts": 3, "backoff": "constant", "base_ms": 100,
+                                     "jitter": "none",
+                                     "budget": { "mode": "concurrency", "budget_percent": 0 } })");
+    step["retry"]["budget"]["min_retry_concurrency"] = floor;
+    const Experiment e = load(doc);
+    World world(e);
+    const sim::Metrics& m = run(world);
+    ASSERT_EQ(m.totals().unfinished, 0u) << floor;
+    EXPECT_EQ(m.totals().total, 179u) << floor;
+    EXPECT_EQ(m.dependencies()[0].calls, floor == 0 ? 179u : 537u) << floor;
+  }
+}
+
 // A random but valid experiment: random topology sizes, load model, faults and resilience.
 json random_experiment(std::uint64_t seed) {
   sim::Rng rng = sim::make_stream(seed, "property-test");
@@ -200,7 +292,15 @@ json random_experiment(std::uint64_t seed) {
   ep["steps"] = json::array();
   ep["steps"].push_back({{"call", "db"}, {"breaker", "db"}, {"timeout_ms", 100 + pick(1000)}, {"fallback", pick(2) == 0}});
   json ai_step = {{"call", "ai"}, {"breaker", "ai"}, {"timeout_ms", 50 + pick(3000)}};
-  if (pick(2) == 0) ai_step["retry"] = {{"max_attempts", 1 + pick(4)}, {"base_ms", 10}, {"max_ms", 500}};
+  if (pick(2) == 0) {
+    ai_step["retry"] = {{"max_attempts", 1 + pick(4)}, {"base_ms", 10}, {"max_ms", 500}};
+    if (pick(2) == 0) ai_step["retry"]["on_breaker_open"] = "retry";
+    if (pick(2) == 0) {
+      ai_step["retry"]["budget"] = {{"mode", "concurrency"},
+                                    {"budget_percent", pick(50)},
+                                    {"min_retry_concurrency", pick(4)}};
+    }
+  }
   if (pick(2) == 0) ai_step["coalesce"] = {{"key", pick(2) == 0 ? "user" : "global"}, {"ttl_ms", pick(5000)}};
   ep["steps"].push_back(ai_step);
   doc["endpoints"].push_back(json::parse(R"({ "name": "dash", "method": "GET", "path": "/d", "weight": 1,

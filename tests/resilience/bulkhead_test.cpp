@@ -61,6 +61,28 @@ TEST(BulkheadTest, AWaiterLeavesExactlyAtMaxWait) {
   EXPECT_EQ(b.in_use(), 0);
 }
 
+// A slot freed at the very instant a waiter's max wait expires: same-instant events run in
+// scheduling order, so the release (scheduled before the waiter queued) hands it the slot and
+// its wait timer never fires; a release scheduled after the timer finds the queue empty.
+TEST(BulkheadTest, ASlotFreedAtTheMaxWaitInstantGoesToTheWaiterOnlyIfItsEventRunsFirst) {
+  for (const bool release_first : {true, false}) {
+    ManualScheduler s;
+    Bulkhead b(s, config(1, 1, milliseconds(100)));
+    ASSERT_TRUE(b.try_acquire());
+    if (release_first) s.schedule_after(milliseconds(100), [&] { b.release(); });
+    std::vector<std::pair<Instant, bool>> got;
+    ASSERT_EQ(b.acquire([&](bool ok) { got.emplace_back(s.now(), ok); }).decision,
+              Decision::kQueued);
+    if (!release_first) s.schedule_after(milliseconds(100), [&] { b.release(); });
+    s.advance_to(milliseconds(100));
+    ASSERT_EQ(got.size(), 1u) << release_first;
+    EXPECT_EQ(got[0], std::make_pair(Instant{milliseconds(100)}, release_first));
+    EXPECT_EQ(b.counters().wait_timeouts, release_first ? 0u : 1u);
+    EXPECT_EQ(b.in_use(), release_first ? 1 : 0);
+    EXPECT_EQ(s.pending(), 0u);
+  }
+}
+
 TEST(BulkheadTest, QueueIsFifoAndCancelledWaitersAreSkipped) {
   ManualScheduler s;
   Bulkhead b(s, config(1, 3, std::nullopt));

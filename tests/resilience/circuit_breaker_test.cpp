@@ -164,6 +164,32 @@ TEST(CircuitBreakerTest, AutomaticTransitionMovesToHalfOpenExactlyAtRecoveryWith
   EXPECT_EQ(s.pending(), 0u);
 }
 
+// Lazy recovery (no timer): a call 1 ns before opened_at + recovery_timeout is rejected and
+// changes nothing; the call at exactly that instant is admitted as the trial and records the
+// transition at its own instant. (gobreaker and resilience4j are still OPEN at that instant.)
+TEST(CircuitBreakerTest, ACallExactlyAtRecoveryIsTheTrialOneNanosecondBeforeIsRejected) {
+  ManualScheduler s;
+  CircuitBreakerConfig c;
+  c.failure_threshold = 1;
+  c.recovery_timeout = seconds(30);
+  CircuitBreaker b(s, c);
+  std::vector<Recorded> t;
+  record(b, t);
+  s.advance_to(seconds(5));
+  call_fails(b);
+  ASSERT_EQ(b.opened_at(), seconds(5));
+  s.advance_to(seconds(35) - Duration(1));
+  EXPECT_FALSE(b.try_acquire());
+  EXPECT_EQ(t.size(), 1u);
+  s.advance_to(seconds(35));
+  EXPECT_TRUE(b.try_acquire());
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[1].at, seconds(35));
+  EXPECT_EQ(t[1].to, State::kHalfOpen);
+  EXPECT_FALSE(b.try_acquire());  // one trial permit (half_open_max_calls = 1)
+  EXPECT_EQ(b.counters().rejected, 2u);
+}
+
 TEST(CircuitBreakerTest, HalfOpenNeedsEveryTrialToSucceedAndReleaseFreesAPermit) {
   ManualScheduler s;
   CircuitBreakerConfig c;
@@ -290,6 +316,89 @@ INSTANTIATE_TEST_SUITE_P(
                                41, "failure rate 12.2% > 10% over 41 calls"},
                       RateCase{"minimum_one", "F", 1, 1, "failure rate 100% > 10% over 1 calls"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// The porting note of docs/resilience.md: resilience4j and Polly open at a rate >= T; a
+// threshold just below T opens here at the same call (2 failures of 20 for T = 10 %).
+TEST(CircuitBreakerTest, ARateJustBelowTheThresholdOpensWhereAtLeastWouldHave) {
+  ManualScheduler s;
+  CircuitBreakerConfig c;
+  c.failure_threshold = 0;
+  c.expected_failure_rate = 9.99;
+  c.minimum_calls = 20;
+  CircuitBreaker b(s, c);
+  std::vector<Recorded> t;
+  record(b, t);
+  for (int i = 0; i < 18; ++i) call_succeeds(b);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kClosed);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kOpen);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].reason, "failure rate 10% > 9.99% over 20 calls");
+}
+
+// The rate rule with rate_comparison kAtLeast (resilience4j, Polly, Envoy): threshold rule off,
+// 10 %, minimum 20 calls.
+CircuitBreakerConfig at_least(double rate, int minimum_calls) {
+  CircuitBreakerConfig c;
+  c.failure_threshold = 0;
+  c.expected_failure_rate = rate;
+  c.minimum_calls = minimum_calls;
+  c.rate_comparison = RateComparison::kAtLeast;
+  return c;
+}
+
+// 2 failures of 20 at 10 % open at the 20th call (kAbove needs a 3rd: FailureRateTest).
+TEST(CircuitBreakerTest, AtLeastOpensAtExactlyTheRate) {
+  ManualScheduler s;
+  CircuitBreaker b(s, at_least(10, 20));
+  std::vector<Recorded> t;
+  record(b, t);
+  for (int i = 0; i < 18; ++i) call_succeeds(b);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kClosed);  // 1 of 19, and under minimum_calls
+  call_fails(b);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].reason, "failure rate 10% >= 10% over 20 calls");
+}
+
+// Health is degraded from exactly half the rate with kAtLeast, strictly above it with kAbove.
+TEST(CircuitBreakerTest, AtLeastIsDegradedFromExactlyHalfTheRate) {
+  ManualScheduler s;
+  CircuitBreakerConfig c = at_least(10, 100);
+  CircuitBreaker b(s, c);
+  c.rate_comparison = RateComparison::kAbove;
+  CircuitBreaker above(s, c);
+  for (CircuitBreaker* x : {&b, &above}) {
+    for (int i = 0; i < 19; ++i) call_succeeds(*x);
+    call_fails(*x);  // 1 of 20: 5 %
+  }
+  EXPECT_EQ(b.health_status(), HealthStatus::kDegraded);
+  EXPECT_EQ(above.health_status(), HealthStatus::kHealthy);
+}
+
+// At 100 %, kAtLeast opens only when every call in the window failed; kAbove never opens.
+TEST(CircuitBreakerTest, AtLeastAHundredPercentOpensOnAWindowOfFailuresOnly) {
+  ManualScheduler s;
+  CircuitBreakerConfig c = at_least(100, 3);
+  CircuitBreaker b(s, c);
+  call_fails(b);
+  call_succeeds(b);
+  call_fails(b);
+  call_fails(b);
+  EXPECT_EQ(b.state(), State::kClosed);  // 3 of 4
+  CircuitBreaker all(s, c);
+  call_fails(all);
+  call_fails(all);
+  EXPECT_EQ(all.state(), State::kClosed);  // under minimum_calls
+  call_fails(all);
+  EXPECT_EQ(all.state(), State::kOpen);  // 3 of 3
+  c.rate_comparison = RateComparison::kAbove;
+  CircuitBreaker never(s, c);
+  for (int i = 0; i < 5; ++i) call_fails(never);
+  EXPECT_EQ(never.state(), State::kClosed);
+  EXPECT_EQ(never.health_status(), HealthStatus::kHealthy);  // both rules off
+}
 
 TEST(CircuitBreakerTest, FailuresOlderThanTheWindowDoNotCount) {
   ManualScheduler s;
