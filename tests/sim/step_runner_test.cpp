@@ -224,8 +224,8 @@ TEST_F(StepRunnerTest, CancelSettlesTheConcurrencyBudget) {
   loop_.run_until(milliseconds(55));
   EXPECT_EQ(budget.active_retries(), 1);   // the first is in its backoff until 110 ms
   EXPECT_EQ(budget.active_requests(), 1);  // the second's attempt is in flight
-  runner_->cancel(in_backoff);
-  runner_->cancel(in_flight);
+  runner_->cancel(in_backoff, StepRunner::Cancel::kNotNeeded);
+  runner_->cancel(in_flight, StepRunner::Cancel::kNotNeeded);
   EXPECT_EQ(budget.active_retries(), 0);
   EXPECT_EQ(budget.active_requests(), 0);
   loop_.run();
