@@ -30,6 +30,9 @@ struct ApiConfig {
   int workers = 200;
   std::int64_t queue_limit = 2000;
   sim::Distribution overhead = sim::Distribution::constant(0);
+  // The server stops a request when its client gives up (Go's request context, ASP.NET's
+  // RequestAborted): its calls are cancelled, as by a deadline. false: it works on (default).
+  bool cancel_on_client_timeout = false;
 };
 
 struct DependencyConfig {

@@ -46,6 +46,7 @@ void read_api(const Fields& root, Experiment& e) {
   const Fields f(root.context(), *api, root.pointer("api"), Keys::kApi);
   if (auto v = f.integer("workers", 1, kMaxConcurrency)) e.api.workers = static_cast<int>(*v);
   if (auto v = f.integer("queue_limit", 0, kMaxQueue)) e.api.queue_limit = *v;
+  if (auto v = f.boolean("cancel_on_client_timeout")) e.api.cancel_on_client_timeout = *v;
   if (const json* d = f.find("overhead_ms")) {
     if (auto dist = read_distribution(f.context(), *d, f.pointer("overhead_ms")))
       e.api.overhead = *dist;

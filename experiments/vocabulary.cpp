@@ -11,7 +11,7 @@ const std::vector<KeySet>& all_key_sets() {
        {"$schema", "name", "description", "seed", "duration_s", "warmup_s", "profile", "env", "api",
         "dependencies", "endpoints", "load", "resilience", "faults", "slo", "alerts", "expect",
         "report", "sweep"}},
-      {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms"}},
+      {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms", "cancel_on_client_timeout"}},
       {Keys::kDependency,
        "/$defs/dependency",
        {"type", "concurrency", "queue_limit", "latency_ms", "error_rate"}},

@@ -279,6 +279,7 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
   api.workers = e.api.workers;
   api.queue_limit = e.api.queue_limit;
   api.overhead = e.api.overhead;
+  api.cancel_on_client_timeout = e.api.cancel_on_client_timeout;
   p.api = std::make_unique<sim::ApiModel>(loop_, *metrics_, api, std::move(endpoints), p.dependencies, e.seed);
   {
     std::vector<faults::Fault> mine;

@@ -314,6 +314,11 @@ void ApiModel::on_client_timeout(std::uint32_t index) {
   Request& r = requests_[index];
   r.abandoned = true;
   metrics_.on_request_done(r.issued, loop_.now(), kStatusClientTimeout, false, false);
+  if (spec_.cancel_on_client_timeout) {
+    // The outcome is recorded; finish() frees the worker and cancels the calls as timeouts.
+    finish(index, kStatusClientTimeout, false, /*by_deadline=*/true);
+    return;
+  }
   Answered answered = std::move(r.answered);
   r.answered.reset();
   if (answered) answered();  // last: a closed user's next request may reuse the pool

@@ -33,6 +33,9 @@ struct ApiSpec {
   int workers = 200;
   std::int64_t queue_limit = 2000;
   Distribution overhead = Distribution::constant(0);
+  // When the client gives up, the server stops too (its calls are cancelled as by a
+  // deadline, its worker freed) instead of working on for nobody.
+  bool cancel_on_client_timeout = false;
 };
 
 // What faults on the API itself do to one arriving request (faults/ implements the hook).

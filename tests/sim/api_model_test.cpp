@@ -258,6 +258,47 @@ TEST_F(DeadlineBreakerTest, OptingOutReleasesTheCallWithNoOutcome) {
   EXPECT_EQ(breaker_->counters().released, 5u);
 }
 
+// With cancel_on_client_timeout the server stops a request when its client gives up: the call
+// is cancelled as by a deadline (the breaker counts it) and the worker is free at once. Without
+// it the server works on and the breaker never hears of the hang (the dependency answers at
+// 10 s, a success: the request's outcome was the 499 already).
+class ClientCancelTest : public DeadlineBreakerTest {
+ protected:
+  void run_case(bool cancel) {
+    EndpointSpec ep;
+    ep.name = "e";
+    ep.client_timeout = seconds(1);
+    ep.steps.push_back(guarded_step(true));
+    build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0), .cancel_on_client_timeout = cancel},
+          {ep}, {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+    for (int i = 0; i < 2; ++i) {
+      loop_.schedule_at(Instant(milliseconds(100 * i)), [this] { api_->submit(0, 0, [this] { ++answered_; }); });
+    }
+    loop_.run_until(Instant(milliseconds(1100)));
+    EXPECT_EQ(answered_, 2);
+    EXPECT_EQ(status_count(kStatusClientTimeout), 2u);
+  }
+  int answered_ = 0;
+};
+
+TEST_F(ClientCancelTest, WithCancelOnClientTimeoutTheBreakerCountsItAndTheWorkerIsFree) {
+  run_case(true);
+  EXPECT_EQ(api_->busy_workers(), 0);
+  EXPECT_EQ(opened_at_, std::vector<Instant>{Instant(milliseconds(1100))});
+  loop_.run();
+  EXPECT_EQ(metrics_->totals().total, 2u);
+  EXPECT_EQ(answered_, 2);
+}
+
+TEST_F(ClientCancelTest, ByDefaultTheServerWorksOnAndTheBreakerNeverHears) {
+  run_case(false);
+  EXPECT_EQ(api_->busy_workers(), 2);
+  loop_.run();
+  EXPECT_TRUE(opened_at_.empty());
+  EXPECT_EQ(metrics_->totals().total, 2u);
+  EXPECT_EQ(answered_, 2);
+}
+
 // A degradation block's global timeout is a deadline too; fail_fast giving up on the rest is
 // not (those calls are released).
 TEST_F(DeadlineBreakerTest, DegradationGlobalTimeoutIsABreakerFailure) {
