@@ -218,6 +218,15 @@ class DeadlineBreakerTest : public ApiModelTest {
     step.breaker_counts_cancellations = counts;
     return step;
   }
+  // One endpoint with a 1 s timeout over a guarded step to a dependency that takes 10 s.
+  void build_hanging_endpoint_with_timeout(bool counts) {
+    EndpointSpec ep;
+    ep.name = "e";
+    ep.timeout = seconds(1);
+    ep.steps.push_back(guarded_step(counts));
+    build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
+          {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  }
   std::unique_ptr<resilience::CircuitBreaker> breaker_;
   std::vector<Instant> opened_at_;
 };
@@ -226,12 +235,7 @@ class DeadlineBreakerTest : public ApiModelTest {
 // guarding the call records a failure then (resilience4j's CircuitBreaker(TimeLimiter(call))).
 // Requests at 0 and 100 ms time out at 1.0 and 1.1 s: the breaker opens at exactly 1.1 s.
 TEST_F(DeadlineBreakerTest, EndpointDeadlineIsABreakerFailureAtItsInstant) {
-  EndpointSpec ep;
-  ep.name = "e";
-  ep.timeout = seconds(1);
-  ep.steps.push_back(guarded_step(true));
-  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
-        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  build_hanging_endpoint_with_timeout(/*counts=*/true);
   submit_at(Instant{});
   submit_at(Instant(milliseconds(100)));
   submit_at(Instant(milliseconds(1150)));
@@ -244,12 +248,7 @@ TEST_F(DeadlineBreakerTest, EndpointDeadlineIsABreakerFailureAtItsInstant) {
 }
 
 TEST_F(DeadlineBreakerTest, OptingOutReleasesTheCallWithNoOutcome) {
-  EndpointSpec ep;
-  ep.name = "e";
-  ep.timeout = seconds(1);
-  ep.steps.push_back(guarded_step(false));
-  build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
-        {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
+  build_hanging_endpoint_with_timeout(/*counts=*/false);
   for (int i = 0; i < 5; ++i) submit_at(Instant(milliseconds(100 * i)));
   loop_.run();
   EXPECT_TRUE(opened_at_.empty());
