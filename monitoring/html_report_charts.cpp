@@ -21,6 +21,7 @@ constexpr const char* kP95 = "#4f46e5";
 constexpr const char* kP99 = "#c026d3";
 constexpr const char* kAnswered = "#0d9488";
 constexpr const char* kErrors = "#dc2626";
+constexpr const char* kClientTimeouts = "#d97706";
 
 double chart_end_s(const RunOutcome& run) {
   return std::max({to_seconds(run.end), static_cast<double>(run.metrics->timeline().size()), 1.0});
@@ -131,6 +132,14 @@ std::string throughput_chart(const RunOutcome& run, const std::vector<Band>& ban
                 per_second(run, [](const Row& r) { return r.answered; }, false, Reduce::kMean)});
   c.add_series({"5xx/s", kErrors,
                 per_second(run, [](const Row& r) { return r.server_errors; }, false, Reduce::kMax)});
+  // Only when some client gave up in the run: those requests are failures no 5xx line shows.
+  bool any_client_timeout = false;
+  const auto& rows = run.metrics->timeline();
+  for (std::size_t i = 0; i < rows.size() && !any_client_timeout; ++i) any_client_timeout = rows[i].client_timeouts > 0;
+  if (any_client_timeout) {
+    c.add_series({"client timeouts/s", kClientTimeouts,
+                  per_second(run, [](const Row& r) { return r.client_timeouts; }, false, Reduce::kMax)});
+  }
   for (const Band& b : bands) c.add_band(b);
   return c.render();
 }

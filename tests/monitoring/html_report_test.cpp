@@ -12,7 +12,9 @@
 #include <fstream>
 #include <memory>
 
+#include "monitoring/evaluate.h"
 #include "monitoring/html_report_sections.h"
+#include "scripted_run.h"
 #include "sim/status.h"
 
 namespace faultline::monitoring {
@@ -318,6 +320,31 @@ TEST(HtmlReport, IsDeterministic) {
   SampleRun a = make_ai_outage(300);
   SampleRun b = make_ai_outage(300);
   EXPECT_EQ(html_report(a.run, a.evaluation), html_report(b.run, b.evaluation));
+}
+
+}  // namespace
+}  // namespace faultline::monitoring
+
+namespace faultline::monitoring {
+namespace {
+
+// Requests whose client gave up are failures that no 5xx line shows: the throughput chart gets
+// a client-timeout series when there are any, and the status table names 499 and 0.
+TEST(HtmlReport, ShowsClientTimeoutsOnlyWhenThereAreAny) {
+  testing::ScriptedRun quiet(testing::basic_experiment(std::chrono::seconds(4)));
+  quiet.seconds(4, testing::Second{.ok = 10});
+  const RunOutcome q = quiet.outcome();
+  EXPECT_EQ(html_report(q, evaluate(q)).find("client timeouts/s"), std::string::npos);
+
+  testing::ScriptedRun hung(testing::basic_experiment(std::chrono::seconds(4)));
+  hung.seconds(2, testing::Second{.ok = 10});
+  hung.seconds(2, testing::Second{.ok = 0, .failed = 7, .status = sim::kStatusClientTimeout});
+  const RunOutcome h = hung.outcome();
+  const std::string page = html_report(h, evaluate(h));
+  EXPECT_NE(page.find("client timeouts/s"), std::string::npos);
+  EXPECT_NE(page.find("499 (client timeout)"), std::string::npos);
+  EXPECT_NE(page.find("Client timeouts (499, counted as failed): 14."), std::string::npos);
+  EXPECT_NE(page.find("every request answered"), std::string::npos);
 }
 
 }  // namespace
