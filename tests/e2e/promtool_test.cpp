@@ -69,5 +69,28 @@ TEST(PromtoolTest, BlocksFromMetricsOmHoldTheRunsRequestCount) {
   EXPECT_EQ(last.count("{__name__=\"http_requests_total\", endpoint=\"content_generation\", status=\"503\"}"), 1u);
 }
 
+// The bundled Grafana dashboard's expressions are PromQL that Prometheus parses: each becomes a
+// recording rule of a file that `promtool check rules` accepts.
+TEST(PromtoolTest, GrafanaDashboardExpressionsParse) {
+  if (shell("command -v promtool").exit_code != 0) GTEST_SKIP() << "promtool not installed (apt-get install prometheus)";
+  const auto dashboard = nlohmann::json::parse(read_file(source_path("monitoring/grafana/faultline-dashboard.json")));
+  std::string rules = "groups:\n  - name: dashboard\n    rules:\n";
+  int n = 0;
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel["targets"]) {
+      std::string expr = target["expr"];
+      // The dashboard's $endpoint variable, as Grafana expands "All".
+      for (std::size_t at; (at = expr.find("$endpoint")) != std::string::npos;) expr.replace(at, 9, ".*");
+      rules += "      - record: dashboard_expr_" + std::to_string(n++) + "\n        expr: " + nlohmann::json(expr).dump() + "\n";
+    }
+  }
+  ASSERT_GE(n, 10);
+  ScratchDir dir;
+  write_file(dir.path() / "rules.yml", rules);
+  const auto checked = shell("promtool check rules " + (dir.path() / "rules.yml").string());
+  EXPECT_EQ(checked.exit_code, 0) << checked.output << rules;
+  EXPECT_NE(checked.output.find("SUCCESS: " + std::to_string(n) + " rules found"), std::string::npos) << checked.output;
+}
+
 }  // namespace
 }  // namespace faultline::e2e

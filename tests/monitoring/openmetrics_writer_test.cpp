@@ -4,6 +4,12 @@
 #include "monitoring/openmetrics_writer.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "sim/status.h"
 
@@ -205,6 +211,47 @@ TEST(OpenMetricsWriterTest, TimestampsAndLabelValues) {
   EXPECT_EQ(openmetrics_timestamp(0, 86400s), "86400");
   EXPECT_EQ(openmetrics_label_value("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
   EXPECT_EQ(openmetrics_label_value("outage openai"), "outage openai");
+}
+
+// Every expression of the bundled Grafana dashboard names only series that metrics.om has.
+TEST(OpenMetricsWriterTest, GrafanaDashboardNamesOnlyWrittenSeries) {
+  experiments::Experiment e;
+  e.dependencies.resize(1);
+  e.dependencies[0].name = "db";
+  sim::MetricsLayout l;
+  l.duration = 1s;
+  l.endpoints = {"a"};
+  l.dependencies = {"db"};
+  l.breakers = {"cb"};
+  l.breaker_types = {"database"};
+  l.faults = {"outage db"};
+  sim::Metrics m(l);
+  m.on_request_issued(0ms);
+  m.on_request_done(0ms, 1ms, 200, true, false);
+  m.close_second(0, 0, {BreakerSecondState::kClosed});
+  std::set<std::string> written;
+  std::istringstream lines(openmetrics_text(RunOutcome{&e, &m, 1s, 0, 0}));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line[0] != '#') written.insert(line.substr(0, line.find_first_of("{ ")));
+  }
+  ASSERT_GE(written.size(), 15u);
+
+  std::ifstream in(std::string(FAULTLINE_SOURCE_DIR) + "/monitoring/grafana/faultline-dashboard.json");
+  ASSERT_TRUE(in) << "monitoring/grafana/faultline-dashboard.json";
+  const auto dashboard = nlohmann::json::parse(in);
+  const std::regex metric(R"(\b(http|dependency|circuit|api|faultline)_[a-z_]+)");
+  std::size_t names = 0;
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel["targets"]) {
+      const std::string expr = target["expr"];
+      for (auto it = std::sregex_iterator(expr.begin(), expr.end(), metric); it != std::sregex_iterator(); ++it) {
+        EXPECT_EQ(written.count(it->str()), 1u) << it->str() << " in " << expr;
+        ++names;
+      }
+    }
+  }
+  EXPECT_GE(names, 15u);
 }
 
 }  // namespace
