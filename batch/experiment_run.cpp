@@ -13,6 +13,7 @@
 #include "monitoring/junit_writer.h"
 #include "monitoring/progress.h"
 #include "monitoring/summary_json.h"
+#include "monitoring/openmetrics_writer.h"
 #include "monitoring/timeline_csv.h"
 
 #ifndef FAULTLINE_VERSION
@@ -98,6 +99,7 @@ bool write_results(const ExperimentRun& run, const std::string& out_dir,
   files.emplace_back("junit.xml", monitoring::junit_xml(run.outcome, run.evaluation));
   // Streamed: a day-long run's timeline is never held whole (memory stays flat).
   files.emplace_back("timeline.csv", monitoring::timeline_csv_writer(run.outcome));
+  files.emplace_back("metrics.om", monitoring::openmetrics_writer(run.outcome));
   files.emplace_back("report.html", monitoring::html_report(run.outcome, run.evaluation, set_args));
   return monitoring::write_folder_atomic(out_dir + "/" + run.experiment->name, files, error);
 }

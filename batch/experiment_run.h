@@ -37,7 +37,7 @@ struct ExperimentRun {
 
 ExperimentRun run_experiment(experiments::Experiment experiment, const RunOptions& options);
 
-// Writes summary.json, run.json, junit.xml, timeline.csv and report.html into
+// Writes summary.json, run.json, junit.xml, timeline.csv, metrics.om and report.html into
 // `out_dir/<name>/`, replacing an earlier result whole. Returns false (with `error`) on an I/O
 // failure, leaving any earlier result in place.
 // `set_args` are the run's --set arguments, repeated in the report's reproduce command.

@@ -265,8 +265,14 @@ struct Expectation {
 // the plotted points (default), logarithmic, or linear from 0 to the largest point.
 enum class LatencyAxis { kClip, kLog, kLinear };
 
+// metrics.om's timestamps are this Unix time plus the virtual instant: fixed by default
+// (2026-01-01T00:00:00Z) so that the file is the same for the same seed.
+inline constexpr std::int64_t kDefaultMetricsEpochS = 1767225600;
+inline constexpr std::int64_t kMaxMetricsEpochS = 4102444800;  // 2100-01-01T00:00:00Z
+
 struct ReportConfig {
   LatencyAxis latency_axis = LatencyAxis::kClip;
+  std::int64_t metrics_epoch_s = kDefaultMetricsEpochS;
 };
 
 struct Experiment {

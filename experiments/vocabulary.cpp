@@ -84,7 +84,7 @@ const std::vector<KeySet>& all_key_sets() {
       {Keys::kDistEmpirical,
        "/$defs/dist_empirical",
        {"dist", "points", "file", "prometheus", "unit", "metric", "labels"}},
-      {Keys::kReport, "/$defs/report", {"latency_axis"}},
+      {Keys::kReport, "/$defs/report", {"latency_axis", "metrics_epoch_s"}},
   };
   return kSets;
 }

@@ -107,6 +107,13 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     layout.breaker_types.push_back(b.type);
   }
   for (std::size_t i = 0; i < e.faults.size(); ++i) layout.faults.push_back(fault_label(e.faults[i], i));
+  for (const auto& ep : e.endpoints) {
+    layout.endpoints.push_back(ep.name);
+    layout.statuses.push_back(ep.expected_status);
+  }
+  for (const auto& f : e.faults) {
+    if (f.status != 0) layout.statuses.push_back(f.status);
+  }
   layout.latency_windows = latency_windows(effective_alert_rules(e));
   layout.check_windows = sli_check_windows(e);
   metrics_ = std::make_unique<sim::Metrics>(layout);
@@ -364,6 +371,7 @@ void World::finish() {
   auto& totals = metrics_->mutable_totals();
   totals.unfinished = metrics_->in_flight();
   if (totals.unfinished > 0 && experiment_.load.unanswered == Unanswered::kFail) p.api->fail_unanswered();
+  metrics_->close_drain(loop_.now());
 }
 
 // No request is sent after the end (the load stops there); the world keeps running until every

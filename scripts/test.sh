@@ -3,7 +3,7 @@
 # AddressSanitizer + UBSan. Installs missing Debian packages first. Exit 0 only if all pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh prometheus   # promtool: tests/e2e/promtool_test.cpp reads metrics.om with it
 jobs=$(nproc)
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j "$jobs"

@@ -11,7 +11,9 @@ namespace {
 float ms_of(Duration d) { return static_cast<float>(to_millis(d)); }
 }  // namespace
 
-Metrics::Metrics(const MetricsLayout& layout) : layout_(layout) {
+Metrics::Metrics(const MetricsLayout& layout)
+    : layout_(layout),
+      series_(LabelledSeriesLayout{layout.endpoints.size(), layout.statuses, layout.dependencies.size()}) {
   for (const auto& d : layout.dependencies) dependencies_.push_back(DependencyMetrics{d, 0, 0, 0, {}});
   for (std::size_t i = 0; i < layout.breakers.size(); ++i) {
     BreakerMetrics b;
@@ -35,7 +37,8 @@ void Metrics::on_request_issued(Instant now) {
   ++in_flight_;
 }
 
-void Metrics::on_request_done(Instant issued, Instant now, int status, bool success, bool degraded) {
+void Metrics::on_request_done(Instant issued, Instant now, int status, bool success, bool degraded,
+                              std::size_t endpoint) {
   assert(in_flight_ > 0 && "a request answered that was never issued, or answered twice");
   assert(now >= issued);
   --in_flight_;
@@ -49,6 +52,7 @@ void Metrics::on_request_done(Instant issued, Instant now, int status, bool succ
   if (status == kStatusTooManyRequests) ++current_.rate_limited;
   if (status == kStatusClientTimeout) ++current_.client_timeouts;
   second_latency_.record(latency);
+  series_.on_request(endpoint, status, latency);
   for (auto& w : windows_) w.ring[w.head].record(latency);
   for (std::size_t i = 0; i < check_windows_.size(); ++i) {
     const auto& [from, to] = layout_.check_windows[i];
@@ -86,6 +90,7 @@ void Metrics::on_dependency_answer(std::size_t dep, Duration latency, bool ok) {
   auto& d = dependencies_[dep];
   if (!ok) ++d.errors;
   d.latency.record(latency);
+  series_.on_dependency_answer(dep, latency, ok);
 }
 
 void Metrics::close_second(std::uint32_t busy_workers, std::uint32_t queued,
@@ -102,6 +107,7 @@ void Metrics::close_second(std::uint32_t busy_workers, std::uint32_t queued,
     current_.p99_ms = ms_of(q[2]);
   }
   timeline_.push_back(current_);
+  series_.close_second();
   for (const BreakerSecondState b : breaker_states) breaker_states_.push_back(b);
   for (auto& w : windows_) {
     // ring[head] holds this second: fold it into the sum and report; then the oldest second

@@ -19,6 +19,7 @@
 
 #include "resilience/clock.h"
 #include "sim/histogram.h"
+#include "sim/labelled_series.h"
 #include "sim/spilled_vector.h"
 
 namespace faultline::sim {
@@ -88,6 +89,8 @@ struct MetricsLayout {
   std::vector<std::string> breakers;   // names, in a fixed order
   std::vector<std::string> breaker_types;
   std::vector<std::string> faults;     // labels
+  std::vector<std::string> endpoints;  // names, in the order of the models' endpoint indices
+  std::vector<int> statuses;  // statuses the file can give (expected statuses, fault statuses)
   std::vector<Duration> latency_windows;  // sliding windows whose P95/P99 each second is kept
   // Windows of issue instants, [first, second), over which totals and latencies are kept for
   // `expect` items judged on part of the run.
@@ -107,11 +110,19 @@ class Metrics {
 
   // --- recording (hot path: O(1), no allocation) ---
   void on_request_issued(Instant now);
-  // A request issued at `issued` got `status` at `now`.
-  void on_request_done(Instant issued, Instant now, int status, bool success, bool degraded);
+  // A request to endpoint `endpoint` (index into layout().endpoints; 0 when it names none)
+  // issued at `issued` got `status` at `now`.
+  void on_request_done(Instant issued, Instant now, int status, bool success, bool degraded,
+                       std::size_t endpoint = 0);
   void on_dependency_answer(std::size_t dep, Duration latency, bool ok);
-  void on_dependency_timeout(std::size_t dep) { ++dependencies_[dep].timeouts; }
-  void on_dependency_call(std::size_t dep) { ++dependencies_[dep].calls; }
+  void on_dependency_timeout(std::size_t dep) {
+    ++dependencies_[dep].timeouts;
+    series_.on_dependency_timeout(dep);
+  }
+  void on_dependency_call(std::size_t dep) {
+    ++dependencies_[dep].calls;
+    series_.on_dependency_call(dep);
+  }
   void on_fault_active(std::size_t fault) { current_.active_faults |= (1ull << (fault & 63)); }
   void on_fault_hit(std::size_t fault) { ++faults_[fault].hits; }
 
@@ -119,6 +130,9 @@ class Metrics {
   // and the breakers' states supplied by the world.
   void close_second(std::uint32_t busy_workers, std::uint32_t queued,
                     const std::vector<BreakerSecondState>& breaker_states);
+  // After the run (its drain, and requests failed for no answer): the labelled series keep
+  // what was answered since the last second, ended at `now`, for metrics.om's last sample.
+  void close_drain(Instant now) { series_.close_drain(now); }
 
   // --- results ---
   struct Totals {
@@ -161,6 +175,8 @@ class Metrics {
   CoalescingMetrics& coalescing() { return coalescing_; }
   const CoalescingMetrics& coalescing() const { return coalescing_; }
   std::uint64_t in_flight() const { return in_flight_; }
+  // Per-second counts by endpoint, status and dependency (metrics.om).
+  const LabelledSeries& labelled_series() const { return series_; }
 
  private:
   struct Window {
@@ -179,6 +195,7 @@ class Metrics {
   SpilledVector<TimelineRow> timeline_;
   SpilledVector<BreakerSecondState> breaker_states_;
   SpilledVector<float> window_quantiles_;
+  LabelledSeries series_;
   std::vector<Window> windows_;
   std::vector<WindowTotals> check_windows_;
   std::vector<DependencyMetrics> dependencies_;

@@ -22,7 +22,7 @@ TEST(CliTest, PassingExperimentExitsZeroAndWritesEveryResultFile) {
   const auto r2 = run_faultline("run " + source_path("experiments/mm1.json") + " --out " + out.str() + " --quiet");
   ASSERT_EQ(r2.exit_code, 0) << r2.output;
   EXPECT_NE(r2.output.find("PASS mm1"), std::string::npos) << r2.output;
-  for (const char* f : {"summary.json", "run.json", "junit.xml", "timeline.csv", "report.html"}) {
+  for (const char* f : {"summary.json", "run.json", "junit.xml", "timeline.csv", "metrics.om", "report.html"}) {
     EXPECT_TRUE(fs::exists(out.path() / "mm1" / f)) << f;
   }
   // Nothing temporary left behind.
@@ -40,6 +40,10 @@ TEST(CliTest, SameSeedGivesByteIdenticalSummaryAndSeedOverrideChangesIt) {
   const std::string sa = read_file(a.path() / "ai-outage/summary.json");
   EXPECT_FALSE(sa.empty());
   EXPECT_EQ(sa, read_file(b.path() / "ai-outage/summary.json"));
+  const std::string ma = read_file(a.path() / "ai-outage/metrics.om");
+  EXPECT_GT(ma.size(), 1000u);
+  EXPECT_EQ(ma, read_file(b.path() / "ai-outage/metrics.om"));
+  EXPECT_NE(ma, read_file(c.path() / "ai-outage/metrics.om"));
   const std::string sc = read_file(c.path() / "ai-outage/summary.json");
   EXPECT_NE(sa, sc);
   EXPECT_EQ(nlohmann::json::parse(sc)["seed"], 7);

@@ -233,6 +233,15 @@ TEST(LoaderTest, ReportLatencyAxisDefaultsToClip) {
   EXPECT_EQ(loaded(load_experiment_json(doc, "x.json")).report.latency_axis, LatencyAxis::kClip);
 }
 
+TEST(LoaderTest, ReportMetricsEpochDefaultsToAFixedInstant) {
+  EXPECT_EQ(loaded(load_experiment_file(data_path("minimal.json"))).report.metrics_epoch_s, 1767225600);
+  json doc = read_json("minimal.json");
+  doc["report"] = {{"metrics_epoch_s", 0}};
+  EXPECT_EQ(loaded(load_experiment_json(doc, "x.json")).report.metrics_epoch_s, 0);
+  doc["report"] = {{"metrics_epoch_s", 1700000000}, {"latency_axis", "log"}};
+  EXPECT_EQ(loaded(load_experiment_json(doc, "x.json")).report.metrics_epoch_s, 1700000000);
+}
+
 TEST(LoaderTest, SloWrittenWinsOverEnvWhichWinsOverTheGuide) {
   json doc = read_json("minimal.json");
   doc["env"] = {{"SLI_AVAILABILITY_TARGET", "99.5"},

@@ -56,11 +56,23 @@ TEST(ValidationTest, ReportLatencyAxis) {
   EXPECT_TRUE(has_error(r, "/report/latency_axis",
                         "unknown latency axis \"lin\" (known: clip, log, linear)"));
   EXPECT_TRUE(has_error(r, "/report/latency_scale",
-                        "unknown key \"latency_scale\" (accepted here: latency_axis)"));
+                        "unknown key \"latency_scale\" (accepted here: latency_axis, metrics_epoch_s)"));
   doc["report"] = {{"latency_axis", 1}};
   EXPECT_TRUE(has_error(load(doc), "/report/latency_axis", "expected"));
   doc["report"] = "log";
   EXPECT_TRUE(has_error(load(doc), "/report", "expected"));
+}
+
+TEST(ValidationTest, ReportMetricsEpoch) {
+  json doc = minimal();
+  for (const json& bad : {json(-1), json(4102444801), json(1.5), json("now")}) {
+    doc["report"] = {{"metrics_epoch_s", bad}};
+    const LoadResult r = load(doc);
+    EXPECT_FALSE(r.ok()) << bad;
+    EXPECT_TRUE(has_error(r, "/report/metrics_epoch_s", "")) << bad;
+  }
+  doc["report"] = {{"metrics_epoch_s", 4102444800}};
+  EXPECT_TRUE(load(doc).ok());
 }
 
 TEST(ValidationTest, UnknownKeyPointerEscapesSlashAndTilde) {
