@@ -9,6 +9,7 @@
 #include "experiments/json_reader.h"
 #include "experiments/prometheus_histogram.h"
 #include "experiments/suggest.h"
+#include "sim/det_math.h"
 
 namespace faultline::experiments {
 
@@ -43,7 +44,7 @@ std::optional<Distribution> read_lognormal(const Fields& f) {
   }
   if (params) {
     // mu is the log of the median in ms: bounded so that the median stays under 30 days.
-    const auto mu = f.number("mu", Range::at_least(-50, std::log(kMaxMillis)), Need::kRequired);
+    const auto mu = f.number("mu", Range::at_least(-50, sim::det::log(kMaxMillis)), Need::kRequired);
     const auto sigma = f.number("sigma", Range::above(0, 10), Need::kRequired);
     if (!mu || !sigma) return std::nullopt;
     return Distribution::lognormal(*mu, *sigma);

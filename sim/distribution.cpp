@@ -7,6 +7,7 @@
 #include <limits>
 #include <numbers>
 
+#include "sim/det_math.h"
 #include "sim/round_half_away.h"
 
 namespace faultline::sim {
@@ -23,8 +24,8 @@ double horner(const double (&c)[8], double x) {
 }
 
 // Standard normal CDF.
-double phi_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-double phi_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi); }
+double phi_cdf(double x) { return 0.5 * det::erfc(-x / std::sqrt(2.0)); }
+double phi_pdf(double x) { return det::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi); }
 
 // Short human form of a parameter: integers without decimals, others with 6 significant digits.
 std::string num(double v) {
@@ -76,7 +77,7 @@ double standard_normal_quantile(double p) {
     const double r = 0.180625 - q * q;
     return q * horner(kA, r) / horner(kB, r);
   }
-  double r = std::sqrt(-std::log(q < 0 ? p : 1 - p));
+  double r = std::sqrt(-det::log(q < 0 ? p : 1 - p));
   double v;
   if (r <= 5.0) {
     r -= 1.6;
@@ -138,7 +139,7 @@ Distribution Distribution::lognormal(double mu, double sigma) {
 
 Distribution Distribution::lognormal_from_quantiles(double p50_ms, double p99_ms) {
   assert(p50_ms > 0 && std::isfinite(p99_ms) && p99_ms >= p50_ms);
-  Distribution d = lognormal(std::log(p50_ms), std::log(p99_ms / p50_ms) / kZ99);
+  Distribution d = lognormal(det::log(p50_ms), det::log(p99_ms / p50_ms) / kZ99);
   d.from_quantiles_ = true;
   return d;
 }
@@ -196,13 +197,13 @@ double Distribution::raw_sample(Rng& rng) const {
     case Kind::kUniform:
       return a_ + (b_ - a_) * rng.next_double();
     case Kind::kExponential:
-      return -a_ * std::log(rng.next_double_open());
+      return -a_ * det::log(rng.next_double_open());
     case Kind::kNormal:
       return std::max(0.0, a_ + b_ * standard_normal_quantile(rng.next_double_open()));
     case Kind::kLognormal:
-      return std::exp(a_ + b_ * standard_normal_quantile(rng.next_double_open()));
+      return det::exp(a_ + b_ * standard_normal_quantile(rng.next_double_open()));
     case Kind::kPareto:
-      return a_ * std::pow(rng.next_double_open(), -1.0 / b_);
+      return a_ * det::pow(rng.next_double_open(), -1.0 / b_);
     case Kind::kEmpirical:
       return raw_quantile(rng.next_double());
     case Kind::kEmpiricalSamples: {
@@ -222,13 +223,13 @@ double Distribution::raw_quantile(double q) const {
     case Kind::kUniform:
       return a_ + (b_ - a_) * q;
     case Kind::kExponential:
-      return -a_ * std::log1p(-q);
+      return -a_ * det::log1p(-q);
     case Kind::kNormal:
       return std::max(0.0, a_ + b_ * standard_normal_quantile(q));
     case Kind::kLognormal:
-      return std::exp(a_ + b_ * standard_normal_quantile(q));
+      return det::exp(a_ + b_ * standard_normal_quantile(q));
     case Kind::kPareto:
-      return a_ * std::pow(1 - q, -1.0 / b_);
+      return a_ * det::pow(1 - q, -1.0 / b_);
     case Kind::kEmpirical: {
       const std::vector<double>& qs = samples_->q;
       const std::vector<double>& vs = samples_->ms;
@@ -278,7 +279,7 @@ double Distribution::mean_ms() const {
       m = b_ == 0 ? std::max(0.0, a_) : a_ * phi_cdf(a_ / b_) + b_ * phi_pdf(a_ / b_);
       break;
     case Kind::kLognormal:
-      m = std::exp(a_ + b_ * b_ / 2);
+      m = det::exp(a_ + b_ * b_ / 2);
       break;
     case Kind::kPareto:
       m = b_ > 1 ? b_ * a_ / (b_ - 1) : kInf;
@@ -315,7 +316,7 @@ std::string Distribution::describe() const {
       break;
     case Kind::kLognormal:
       s = from_quantiles_ ? "lognormal(p50=" + ms(raw_quantile(0.5)) +
-                                ", p99=" + ms(std::exp(a_ + b_ * kZ99)) + ")"
+                                ", p99=" + ms(det::exp(a_ + b_ * kZ99)) + ")"
                           : "lognormal(mu=" + num(a_) + ", sigma=" + num(b_) + ")";
       break;
     case Kind::kPareto:

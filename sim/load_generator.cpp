@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/det_math.h"
 #include "sim/round_half_away.h"
 
 namespace faultline::sim {
@@ -150,7 +151,7 @@ void LoadGenerator::schedule_next_arrival() {
 
 Duration LoadGenerator::draw_gap() {
   const double u = arrivals_rng_.next_double_open();
-  return Duration(round_half_away(-std::log(u) * 1e9 / max_rate_));
+  return Duration(round_half_away(-det::log(u) * 1e9 / max_rate_));
 }
 
 void LoadGenerator::arrival() {

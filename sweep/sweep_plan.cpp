@@ -9,6 +9,7 @@
 #include <set>
 
 #include "experiments/overrides.h"
+#include "sim/det_math.h"
 #include "sim/rng.h"
 
 #ifndef FAULTLINE_VERSION
@@ -89,8 +90,13 @@ std::optional<Constraint> parse_constraint(const std::string& text,
 // 4 significant digits.
 double round_significant(double v, int digits) {
   if (v == 0 || !std::isfinite(v)) return v;
-  const double scale =
-      std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  // The decade of |v| by exact powers of ten (det::pow squares for integers), not log10, whose
+  // last bit differs between C libraries (and floor(log10(1000)) may be 2).
+  const double a = std::fabs(v);
+  int decade = 0;
+  while (decade < 308 && sim::det::pow(10.0, decade + 1) <= a) ++decade;
+  while (decade > -308 && sim::det::pow(10.0, decade) > a) --decade;
+  const double scale = sim::det::pow(10.0, digits - 1 - decade);
   return std::round(v * scale) / scale;
 }
 

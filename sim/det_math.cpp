@@ -1,0 +1,169 @@
+#include "sim/det_math.h"
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace faultline::sim::det {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// ln 2 split so that k * kLn2Hi is exact for |k| < 2^11 (its low 11 bits are zero).
+constexpr double kLn2Hi = 0x1.62e42fee00000p-1;
+constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
+constexpr double kInvLn2 = 0x1.71547652b82fep0;
+
+// e^r - 1 for |r| <= ln(2)/2, by its Taylor series to r^14 / 14! (the rest is under 1e-19),
+// summed as r + r^2 p(r) so that the rounding falls on the smaller part.
+double expm1_reduced(double r) {
+  // p(r) = 1/2! + r/3! + ... + r^12/14!, by Estrin's scheme (see log_reduced).
+  const double r2 = r * r;
+  const double r4 = r2 * r2;
+  const double r8 = r4 * r4;
+  const double q0 = 1.0 / 2 + r * (1.0 / 6);
+  const double q1 = 1.0 / 24 + r * (1.0 / 120);
+  const double q2 = 1.0 / 720 + r * (1.0 / 5040);
+  const double q3 = 1.0 / 40320 + r * (1.0 / 362880);
+  const double q4 = 1.0 / 3628800 + r * (1.0 / 39916800);
+  const double q5 = 1.0 / 479001600 + r * (1.0 / 6227020800.0);
+  const double q6 = 1.0 / 87178291200.0;
+  const double p = (q0 + r2 * q1) + r4 * (q2 + r2 * q3) + r8 * ((q4 + r2 * q5) + r4 * q6);
+  return r + r2 * p;
+}
+
+// log(1 + f) for 1 + f in [sqrt(1/2), sqrt(2)): 2 atanh(s), s = f / (2 + f), |s| <= 0.1716.
+// 2 atanh(s) = 2s + 2s(z/3 + z^2/5 + ...), z = s^2 <= 0.0295: terms to z^11 / 23 leave 1e-18.
+// The polynomial goes by Estrin's scheme, not Horner's: its products are independent, so the
+// CPU overlaps them (a third of Horner's latency; the exponential draw's log is on the hot path).
+constexpr double log_reduced(double f) {
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  const double z2 = z * z;
+  const double z4 = z2 * z2;
+  const double z8 = z4 * z4;
+  const double q0 = 1.0 / 3 + z * (1.0 / 5);
+  const double q1 = 1.0 / 7 + z * (1.0 / 9);
+  const double q2 = 1.0 / 11 + z * (1.0 / 13);
+  const double q3 = 1.0 / 15 + z * (1.0 / 17);
+  const double q4 = 1.0 / 19 + z * (1.0 / 21);
+  const double q5 = 1.0 / 23;
+  const double p = (q0 + z2 * q1) + z4 * (q2 + z2 * q3) + z8 * (q4 + z2 * q5);
+  // 2s = f - f^2/2 + s f^2/2 exactly, so log(1 + f) = f - (hf - s (hf + 2 z p)): the leading
+  // f is exact and the rounding errors fall on the small correction.
+  const double hf = 0.5 * f * f;
+  return f - (hf - s * (hf + 2.0 * z * p));
+}
+
+}  // namespace
+
+double exp(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 709.782712893384) return kInf;
+  if (x < -745.1332191019412) return 0.0;
+  const double k = std::floor(x * kInvLn2 + 0.5);
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;
+  return std::ldexp(1.0 + expm1_reduced(r), static_cast<int>(k));
+}
+
+// Table-driven: m in [sqrt(1/2), sqrt(2)) is split at the centres c_i = i/128 (i = 91..181),
+// m = c_i (1 + r) with r = (m - c_i) / c_i, |r| <= 1/180, and log(m) = log(c_i) + log1p(r).
+// m - c_i is exact (Sterbenz); r carries one rounding, which log1p turns into less than
+// 2^-61 absolute. log(c_i) is computed at compile time by the series above, with the same IEEE
+// operations as at run time, so the table is the same on every machine.
+struct LogTable {
+  double log_c[182] = {};
+  double inv_c[182] = {};
+  constexpr LogTable() {
+    for (int i = 90; i <= 181; ++i) {
+      const double c = i / 128.0;
+      inv_c[i] = 1.0 / c;
+      // log(c) = log(1 + f) with f = c - 1, or log(2c) - ln 2 below sqrt(1/2) ... c >= 90/128.
+      log_c[i] = log_reduced(c - 1.0);
+    }
+  }
+};
+constexpr LogTable kLogTable;
+
+double log(double x) {
+  if (!(x > 0) || std::isinf(x)) {
+    if (x == 0) return -kInf;
+    return x < 0 ? kNaN : x;  // NaN stays NaN, +inf stays +inf
+  }
+  auto bits = std::bit_cast<std::uint64_t>(x);
+  int e = static_cast<int>(bits >> 52) - 1023;
+  if (e == -1023) {  // subnormal: scale into the normal range first (exact)
+    bits = std::bit_cast<std::uint64_t>(x * 0x1p54);
+    e = static_cast<int>(bits >> 52) - 1023 - 54;
+  }
+  double m = std::bit_cast<double>((bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull);  // [1, 2)
+  if (m >= 1.41421356237309504880) {
+    m *= 0.5;
+    ++e;
+  }
+  const int i = static_cast<int>(m * 128.0 + 0.5);  // the nearest centre
+  const double c = i / 128.0;
+  const double r = (m - c) * kLogTable.inv_c[i];
+  // log1p(r), |r| <= 1/180: r - r^2/2 + ... + r^7/7 (the rest under 2^-60 relative).
+  const double r2 = r * r;
+  const double p = (-0.5 + r * (1.0 / 3)) + r2 * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6 + r * (1.0 / 7)));
+  const double k = static_cast<double>(e);
+  return k * kLn2Hi + (kLogTable.log_c[i] + (r + r2 * p) + k * kLn2Lo);
+}
+
+double log1p(double x) {
+  if (std::isnan(x)) return x;
+  if (x < -1) return kNaN;
+  if (x == -1) return -kInf;
+  const double u = 1.0 + x;
+  if (u == 1.0) return x;
+  // log(u) is exact for u; u - 1 is exact too; their ratio corrects for the rounding of 1 + x.
+  return log(u) * (x / (u - 1.0));
+}
+
+double pow(double x, double y) {
+  if (y == 0) return 1.0;
+  if (x == 1.0) return 1.0;
+  if (std::isnan(x) || std::isnan(y)) return kNaN;
+  if (y == std::floor(y) && std::fabs(y) <= 64) {
+    // Small integer powers by squaring: exact where the result is (10^k for k <= 22).
+    auto n = static_cast<std::int64_t>(std::fabs(y));
+    double result = 1.0, base = x;
+    while (n > 0) {
+      if (n & 1) result *= base;
+      base *= base;
+      n >>= 1;
+    }
+    return y < 0 ? 1.0 / result : result;
+  }
+  if (x < 0) return kNaN;  // a non-integer power of a negative number
+  if (x == 0) return y > 0 ? 0.0 : kInf;
+  return exp(y * log(x));
+}
+
+double erfc(double x) {
+  if (std::isnan(x)) return x;
+  if (x < 0) return 2.0 - erfc(-x);
+  if (x > 27.3) return 0.0;  // below the smallest subnormal
+  constexpr double kInvSqrtPi = 0.56418958354775628695;
+  constexpr double kSeriesUpTo = 1.0;
+  if (x < kSeriesUpTo) {
+    // erf(x) = 2/sqrt(pi) e^(-x^2) sum 2^n x^(2n+1) / (1 3 5 ... (2n+1)): positive terms.
+    const double x2 = x * x;
+    double term = x, sum = x;
+    for (int n = 1; n < 200 && term > sum * 1e-17; ++n) {
+      term *= 2.0 * x2 / (2.0 * n + 1.0);
+      sum += term;
+    }
+    return 1.0 - 2.0 * kInvSqrtPi * exp(-x2) * sum;
+  }
+  // The continued fraction x + (1/2)/(x + 1/(x + (3/2)/(x + ...))), from a fixed depth
+  // (enough for x >= 2) back up: the same operations on every machine.
+  double f = x;
+  for (int k = 200; k >= 1; --k) f = x + (0.5 * k) / f;
+  return kInvSqrtPi * exp(-x * x) / f;
+}
+
+}  // namespace faultline::sim::det
