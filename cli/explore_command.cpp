@@ -32,6 +32,7 @@ int explore_command(const Args& args) {
       ("shard-count", po::value<std::string>(), "N, with JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)")
       ("out", po::value(&request.out), "results directory (default results/)")
       ("set", po::value(&sets)->composing(), "PATH=VALUE override of the file, repeatable")
+      ("no-shrink", po::bool_switch(), "reproducers hold the failing schedules as drawn")
       ("quiet,q", po::bool_switch(), "no summary")
       ("progress", po::bool_switch(), "progress line on stderr even when not a terminal")
       ("no-progress", po::bool_switch(), "no progress line");
@@ -55,6 +56,7 @@ int explore_command(const Args& args) {
   request.jobs = jobs;
   request.shard = *shard;
   request.quiet = vm["quiet"].as<bool>();
+  request.shrink = !vm["no-shrink"].as<bool>();
   request.progress = monitoring::stderr_is_terminal();
   if (vm["progress"].as<bool>()) request.progress = true;
   if (vm["no-progress"].as<bool>()) request.progress = false;

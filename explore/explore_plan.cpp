@@ -77,14 +77,18 @@ std::uint64_t replication_seed(const ExplorePlan& plan, int replication) {
   return plan.seed + static_cast<std::uint64_t>(replication);
 }
 
-json schedule_document(const ExplorePlan& plan, std::size_t schedule, std::uint64_t seed) {
+json document_with_faults(const ExplorePlan& plan, const json& added, std::uint64_t seed) {
   json doc = plan.document;
   doc.erase("explore");
   json& faults = doc["faults"];
   if (!faults.is_array()) faults = json::array();
-  for (const json& f : plan.schedules.at(schedule).faults) faults.push_back(f);
+  for (const json& f : added) faults.push_back(f);
   doc["seed"] = seed;
   return doc;
+}
+
+json schedule_document(const ExplorePlan& plan, std::size_t schedule, std::uint64_t seed) {
+  return document_with_faults(plan, plan.schedules.at(schedule).faults, seed);
 }
 
 json run_document(const ExplorePlan& plan, const RunRef& run) {

@@ -69,6 +69,9 @@ std::string run_id(const ExplorePlan& plan, const RunRef& run);  // "s0007-r1"
 // explore block, the schedule's faults after its own. What `faultline run` of a reproducer runs.
 nlohmann::json schedule_document(const ExplorePlan& plan, std::size_t schedule,
                                  std::uint64_t seed);
+// The same with `faults` in place of the schedule's (a shrunk schedule).
+nlohmann::json document_with_faults(const ExplorePlan& plan, const nlohmann::json& faults,
+                                    std::uint64_t seed);
 // The run's document: schedule_document() with the replication's seed.
 nlohmann::json run_document(const ExplorePlan& plan, const RunRef& run);
 std::uint64_t replication_seed(const ExplorePlan& plan, int replication);

@@ -57,7 +57,8 @@ std::string slug(const std::string& text) {
   return s.empty() ? "check" : s;
 }
 
-ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results) {
+ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results,
+                       const ShrinkFn& shrink) {
   ExploreReport report;
   const auto seeds = static_cast<std::size_t>(plan.seeds);
   std::map<std::string, std::size_t> group_of;  // check -> index in report.groups
@@ -117,16 +118,29 @@ ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& re
   for (std::size_t k = 0; k < report.groups.size(); ++k) {
     FailureGroup& g = report.groups[k];
     g.reproducer = fmt::format("reproducers/{:02}-{}.json", k + 1, slug(g.check));
-    g.document = schedule_document(plan, g.first_schedule, g.first_seed);
+    const json& drawn = plan.schedules[g.first_schedule].faults;
+    g.faults = drawn;
+    if (shrink) {
+      if (std::optional<Shrunk> s = shrink(g, drawn)) {
+        g.faults = std::move(s->faults);
+        g.shrink_runs = s->runs;
+      }
+    }
+    g.document = document_with_faults(plan, g.faults, g.first_seed);
     g.document["description"] = fmt::format(
-        "Reproducer of explore {} ({}): schedule {} with seed {} fails \"{}\".", plan.name,
-        plan.file, schedule_id(g.first_schedule), g.first_seed, g.check);
+        "Reproducer of explore {} ({}): schedule {}{} with seed {} fails \"{}\".", plan.name,
+        plan.file, schedule_id(g.first_schedule), g.shrink_runs ? ", shrunk," : "",
+        g.first_seed, g.check);
     ordered_json f;
     f["check"] = g.check;
     f["schedules"] = g.schedules;
     f["first_schedule"] = schedule_id(g.first_schedule);
     f["first_seed"] = g.first_seed;
-    f["faults"] = plan.schedules[g.first_schedule].faults;
+    f["faults"] = drawn;
+    if (g.shrink_runs) {
+      f["shrunk_faults"] = g.faults;
+      f["shrink_runs"] = *g.shrink_runs;
+    }
     f["reproducer"] = g.reproducer;
     failures.push_back(std::move(f));
   }

@@ -10,7 +10,9 @@
 // Pure functions but write_report(); thread-safe.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +27,19 @@ struct FailureGroup {
   std::size_t first_schedule = 0;
   std::uint64_t first_seed = 0;  // the first failing run of that schedule
   std::string reproducer;        // "reproducers/01-<check>.json"
+  nlohmann::json faults;         // the reproducer's schedule: the first one's, or shrunk
+  std::optional<std::size_t> shrink_runs;  // set when shrunk: experiments run to shrink it
   nlohmann::json document;       // the reproducer
 };
+
+// The shrunk schedule of a group's first failing schedule (explore/explore_shrink.h), or
+// nullopt to keep it as drawn.
+struct Shrunk {
+  nlohmann::json faults;
+  std::size_t runs = 0;
+};
+using ShrinkFn = std::function<std::optional<Shrunk>(const FailureGroup& group,
+                                                     const nlohmann::json& faults)>;
 
 struct ExploreReport {
   nlohmann::ordered_json json;  // explore.json
@@ -36,7 +49,9 @@ struct ExploreReport {
   bool found() const { return !groups.empty(); }
 };
 
-ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results);
+// With `shrink`, each group's reproducer holds the schedule it returns.
+ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results,
+                       const ShrinkFn& shrink = {});
 
 // Writes explore.json, explore.csv and reproducers/ into `dir`, each file whole
 // (monitoring/atomic_file.h); reproducers of an earlier explore there are removed first.

@@ -8,8 +8,11 @@
 #include "explore/explore_plan.h"
 #include "explore/explore_report.h"
 #include "explore/explore_runs.h"
+#include "explore/explore_shrink.h"
 
 namespace faultline::explore {
+
+using nlohmann::json;
 
 namespace {
 
@@ -95,7 +98,14 @@ int explore_file(const ExploreRequest& request) {
                shard.index, shard.count, results.size(), found.size(), dir);
     return 0;
   }
-  const ExploreReport report = conclude(*plan, results);
+  ShrinkFn shrink;
+  if (request.shrink) {
+    shrink = [&](const FailureGroup& g, const json& faults) -> std::optional<Shrunk> {
+      ShrinkOutcome s = shrink_schedule(*plan, faults, g.first_seed, g.check);
+      return Shrunk{std::move(s.faults), s.runs};
+    };
+  }
+  const ExploreReport report = conclude(*plan, results, shrink);
   std::string error;
   if (!write_report(report, dir, &error)) {
     fmt::print(stderr, "faultline: {}\n", error);
@@ -108,10 +118,15 @@ int explore_file(const ExploreRequest& request) {
       fmt::print("{} of {} schedules fail; {} failure groups:\n", report.failing_schedules,
                  plan->schedules.size(), report.groups.size());
       for (const FailureGroup& g : report.groups) {
-        fmt::print("  ✗ {} — {} schedules, first {} (seed {})\n      reproduce: faultline run "
-                   "{}/{}\n",
-                   g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed, dir,
-                   g.reproducer);
+        fmt::print("  ✗ {} — {} schedules, first {} (seed {}): {} faults{}\n      reproduce: "
+                   "faultline run {}/{}\n",
+                   g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed,
+                   g.faults.size(),
+                   g.shrink_runs ? fmt::format(", shrunk from {} in {} runs",
+                                               plan->schedules[g.first_schedule].faults.size(),
+                                               *g.shrink_runs)
+                                 : "",
+                   dir, g.reproducer);
       }
     }
     if (plan->objective) {

@@ -25,6 +25,7 @@ struct ExploreRequest {
   batch::Shard shard;
   bool quiet = false;
   bool progress = false;
+  bool shrink = true;  // --no-shrink: reproducers hold the schedules as drawn
 };
 
 // The folder an explore of experiment `name` writes: OUT/<name>-explore (beside, not inside,

@@ -48,6 +48,9 @@ TEST(ExploreSession, FindsThePlantedFailureInEverySchedulesWithAFaultAndNoOther)
   EXPECT_EQ(g["first_schedule"], schedule_id(*first));
   EXPECT_EQ(g["first_seed"], 11);
   EXPECT_EQ(g["reproducer"], "reproducers/01-breaker-db-never-opens.json");
+  // Shrunk: one fault of the first failing schedule's, no longer than it.
+  ASSERT_EQ(g["shrunk_faults"].size(), 1u) << g.dump();
+  EXPECT_GT(g["shrink_runs"].get<int>(), 0);
   const std::string csv = read_text(dir / "out/planted-explore/explore.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 13);  // header + one row per schedule
 }
@@ -60,6 +63,9 @@ TEST(ExploreSession, TheReproducerFailsTheSameCheckUnderFaultlineRun) {
       (dir / "out/planted-explore/reproducers/01-breaker-db-never-opens.json").string());
   ASSERT_TRUE(loaded.ok()) << experiments::format(loaded.diagnostics);
   EXPECT_TRUE(loaded.experiment->explore.is_null());
+  const json j = json::parse(read_text(dir / "out/planted-explore/explore.json"));
+  // The reproducer is the file's faults (none) followed by the shrunk schedule.
+  EXPECT_EQ(loaded.experiment->source["faults"], j["failures"][0]["shrunk_faults"]);
   const batch::ExperimentRun run =
       batch::run_experiment(*loaded.experiment, {.progress = false, .interruptible = false});
   EXPECT_EQ(failed_names(run), std::vector<std::string>{"breaker db never opens"});
@@ -84,6 +90,20 @@ TEST(ExploreSession, OutputsAreTheSameForAnyJobsAndForShards) {
     EXPECT_EQ(one, read_text(dir / "two/planted-explore" / name)) << name;
     EXPECT_EQ(one, read_text(dir / "shards/planted-explore" / name)) << name;
   }
+}
+
+TEST(ExploreSession, WithoutShrinkingTheReproducerHoldsTheScheduleAsDrawn) {
+  const auto dir = fresh_dir("noshrink");
+  ExploreRequest r = request_for(write_document(dir, planted_document()), dir / "out", 2);
+  r.shrink = false;
+  ASSERT_EQ(explore_file(r), 1);
+  const json j = json::parse(read_text(dir / "out/planted-explore/explore.json"));
+  const json& g = j["failures"][0];
+  EXPECT_FALSE(g.contains("shrunk_faults"));
+  const json repro = json::parse(
+      read_text(dir / "out/planted-explore/reproducers/01-breaker-db-never-opens.json"));
+  EXPECT_EQ(repro["faults"], g["faults"]);
+  EXPECT_EQ(repro["seed"], 11);
 }
 
 TEST(ExploreSession, NoFailingScheduleExitsZeroAndBadInputTwo) {
