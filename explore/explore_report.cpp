@@ -22,9 +22,10 @@ std::string describe_faults(const json& faults) {
   std::string text;
   for (const json& f : faults) {
     if (!text.empty()) text += "; ";
-    text += fmt::format("{} {} {}s", f.value("kind", ""), f.value("target", ""),
-                        f.contains("start_s") ? f["start_s"].dump() : "0");
-    text += f.contains("duration_s") ? "+" + f["duration_s"].dump() + "s" : "+end";
+    text += fmt::format("{} {} {}s+{}", f.value("kind", ""), f.value("target", ""),
+                        f.contains("start_s") ? f["start_s"].dump() : "0",
+                        f.contains("duration_s") ? fmt::format("{}s", f["duration_s"].dump())
+                                                 : std::string("end"));
   }
   return text;
 }
@@ -32,8 +33,12 @@ std::string describe_faults(const json& faults) {
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string quoted = "\"";
-  for (char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
+  for (char c : s) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
 }
 
 std::string shortest(double v) { return json(v).dump(); }
@@ -66,7 +71,7 @@ ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& re
   std::optional<std::size_t> worst;
   std::vector<double> objective_values;
   std::string csv = "schedule,faults,passed,failed_checks";
-  if (plan.objective) csv += "," + plan.objective->metric;
+  if (plan.objective) csv += fmt::format(",{}", plan.objective->metric);
   csv += ",fault_list\n";
   for (const ExploreSchedule& s : plan.schedules) {
     std::vector<std::string> failed;  // union over its runs, first-seen order
@@ -110,8 +115,8 @@ ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& re
     csv += fmt::format("{},{},{},{}", schedule_id(s.index), s.faults.size(),
                        failed.empty() ? "true" : "false",
                        csv_field(fmt::format("{}", fmt::join(failed, "; "))));
-    if (plan.objective) csv += "," + shortest(objective_values.back());
-    csv += "," + csv_field(describe_faults(s.faults)) + "\n";
+    if (plan.objective) csv += fmt::format(",{}", shortest(objective_values.back()));
+    csv += fmt::format(",{}\n", csv_field(describe_faults(s.faults)));
   }
 
   ordered_json failures = ordered_json::array();
