@@ -75,5 +75,38 @@ TEST(ExploreCli, BadInputExitsTwoWithTheTemplatesPointer) {
   EXPECT_EQ(run_faultline("validate " + write_doc(dir, doc)).exit_code, 2);
 }
 
+// The bundled example (experiments/explore/, docs/explore.md): the guide's database breaker's
+// recovery races a second fault; the fixed configuration survives the same budget.
+TEST(ExploreCli, BundledRaceIsFoundShrunkAndReproducedAndTheFixSurvives) {
+  ScratchDir dir;
+  const auto r = run_faultline("explore " + source_path("experiments/explore/db-recovery-race.json") +
+                               " --jobs 2 --out " + dir.str());
+  ASSERT_EQ(r.exit_code, 1) << r.output;
+  const json j = json::parse(read_file(dir.path() / "db-recovery-race-explore/explore.json"));
+  ASSERT_EQ(j["failures"].size(), 1u) << j["failures"].dump();
+  const json& g = j["failures"][0];
+  const std::string check = "breaker postgres closes within 25 s of the end of fault 0";
+  EXPECT_EQ(g["check"], check);
+  EXPECT_EQ(g["schedules"], 7);
+  EXPECT_EQ(g["first_schedule"], "s0006");
+  EXPECT_LE(g["shrunk_faults"].size(), 2u);
+  // The shrunk second fault: one failed half-open trial call at 150.065 s.
+  EXPECT_EQ(g["shrunk_faults"], json::parse(R"([{"target": "postgres", "kind": "error",
+      "start_s": 150.065, "duration_s": 0.001, "rate": 0.748}])"));
+  const auto run = run_faultline(
+      "run " + (dir.path() / "db-recovery-race-explore" / g["reproducer"].get<std::string>()).string() +
+      " --out " + dir.str());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("✗ " + check + " — closed at 180.087 s"), std::string::npos)
+      << run.output;
+
+  const auto fixed = run_faultline(
+      "explore " + source_path("experiments/explore/db-recovery-race-fixed.json") +
+      " --jobs 2 --out " + dir.str());
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_NE(fixed.output.find("no failing schedule in 100 schedules"), std::string::npos)
+      << fixed.output;
+}
+
 }  // namespace
 }  // namespace faultline::e2e
