@@ -20,8 +20,8 @@ double RngChooser::draw(double min, double max, bool integer) {
     const auto lo = static_cast<std::int64_t>(std::ceil(min));
     const auto hi = static_cast<std::int64_t>(std::floor(max));
     if (hi <= lo) return static_cast<double>(lo);
-    return static_cast<double>(lo + static_cast<std::int64_t>(
-                                        rng_.next_below(static_cast<std::uint64_t>(hi - lo + 1))));
+    return static_cast<double>(
+        lo + static_cast<std::int64_t>(rng_.next_below(static_cast<std::uint64_t>(hi - lo + 1))));
   }
   // Thousandths from the first at or above min to the last at or below max; a range narrower
   // than a thousandth gives min.
@@ -65,8 +65,8 @@ json instantiate_fault(const json& tmpl, TemplateChooser& chooser) {
   for (const auto& [key, value] : tmpl.items()) {  // json objects iterate in name order
     if (key == "kind" || key == "target" || !fault_kind_takes(fault_kind, key)) continue;
     if (is_range(value)) {
-      fault[key] = chooser.draw(value[0].get<double>(), value[1].get<double>(),
-                                key == "concurrency");
+      fault[key] =
+          chooser.draw(value[0].get<double>(), value[1].get<double>(), key == "concurrency");
       if (key == "concurrency") fault[key] = static_cast<std::int64_t>(fault[key].get<double>());
     } else {
       fault[key] = value;

@@ -24,8 +24,8 @@ void check_choices(const Fields& f, std::string_view key, bool is_kind) {
     if (!s || !is_kind) return;
     const auto& kinds = words(Vocabulary::kFaultKind);
     if (std::find(kinds.begin(), kinds.end(), *s) == kinds.end()) {
-      ctx.error(at, fmt::format("unknown fault kind {} (known: {})", quote(*s),
-                                fmt::join(kinds, ", ")));
+      ctx.error(
+          at, fmt::format("unknown fault kind {} (known: {})", quote(*s), fmt::join(kinds, ", ")));
     }
   };
   if (v->is_array()) {
@@ -92,9 +92,8 @@ void read_explore(const Fields& root, Experiment& e) {
   const auto runs = f.integer("runs", 1, kMaxExploreRuns, Need::kRequired);
   const auto seeds = f.integer("seeds", 1, kMaxSweepSeeds);
   if (runs && seeds && *runs * *seeds > kMaxExploreRuns) {
-    ctx.error(f.pointer("seeds"),
-              fmt::format("runs times seeds is {}; the limit is {}", *runs * *seeds,
-                          kMaxExploreRuns));
+    ctx.error(f.pointer("seeds"), fmt::format("runs times seeds is {}; the limit is {}",
+                                              *runs * *seeds, kMaxExploreRuns));
   }
   if (auto o = f.string("objective", Need::kOptional, 1024); o && o->empty()) {
     ctx.error(f.pointer("objective"), "must not be empty");

@@ -62,13 +62,12 @@ std::optional<ExplorePlan> make_plan(const nlohmann::json& document, std::uint64
 
 std::vector<RunRef> all_runs(const ExplorePlan& plan);
 std::vector<RunRef> shard_runs(const ExplorePlan& plan, const batch::Shard& shard);
-std::string schedule_id(std::size_t schedule);                // "s0007"
+std::string schedule_id(std::size_t schedule);                   // "s0007"
 std::string run_id(const ExplorePlan& plan, const RunRef& run);  // "s0007-r1"
 
 // The standalone experiment of schedule `schedule` with seed `seed`: the file without its
 // explore block, the schedule's faults after its own. What `faultline run` of a reproducer runs.
-nlohmann::json schedule_document(const ExplorePlan& plan, std::size_t schedule,
-                                 std::uint64_t seed);
+nlohmann::json schedule_document(const ExplorePlan& plan, std::size_t schedule, std::uint64_t seed);
 // The same with `faults` in place of the schedule's (a shrunk schedule).
 nlohmann::json document_with_faults(const ExplorePlan& plan, const nlohmann::json& faults,
                                     std::uint64_t seed);

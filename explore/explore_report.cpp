@@ -22,10 +22,10 @@ std::string describe_faults(const json& faults) {
   std::string text;
   for (const json& f : faults) {
     if (!text.empty()) text += "; ";
-    text += fmt::format("{} {} {}s+{}", f.value("kind", ""), f.value("target", ""),
-                        f.contains("start_s") ? f["start_s"].dump() : "0",
-                        f.contains("duration_s") ? fmt::format("{}s", f["duration_s"].dump())
-                                                 : std::string("end"));
+    text += fmt::format(
+        "{} {} {}s+{}", f.value("kind", ""), f.value("target", ""),
+        f.contains("start_s") ? f["start_s"].dump() : "0",
+        f.contains("duration_s") ? fmt::format("{}s", f["duration_s"].dump()) : std::string("end"));
   }
   return text;
 }
@@ -132,10 +132,10 @@ ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& re
       }
     }
     g.document = document_with_faults(plan, g.faults, g.first_seed);
-    g.document["description"] = fmt::format(
-        "Reproducer of explore {} ({}): schedule {}{} with seed {} fails \"{}\".", plan.name,
-        plan.file, schedule_id(g.first_schedule), g.shrink_runs ? ", shrunk," : "",
-        g.first_seed, g.check);
+    g.document["description"] =
+        fmt::format("Reproducer of explore {} ({}): schedule {}{} with seed {} fails \"{}\".",
+                    plan.name, plan.file, schedule_id(g.first_schedule),
+                    g.shrink_runs ? ", shrunk," : "", g.first_seed, g.check);
     ordered_json f;
     f["check"] = g.check;
     f["schedules"] = g.schedules;

@@ -22,14 +22,14 @@
 namespace faultline::explore {
 
 struct FailureGroup {
-  std::string check;            // a check's name or an invariant's ("invariant: ...")
-  std::size_t schedules = 0;    // schedules with at least one run failing it
+  std::string check;          // a check's name or an invariant's ("invariant: ...")
+  std::size_t schedules = 0;  // schedules with at least one run failing it
   std::size_t first_schedule = 0;
-  std::uint64_t first_seed = 0;  // the first failing run of that schedule
-  std::string reproducer;        // "reproducers/01-<check>.json"
-  nlohmann::json faults;         // the reproducer's schedule: the first one's, or shrunk
+  std::uint64_t first_seed = 0;            // the first failing run of that schedule
+  std::string reproducer;                  // "reproducers/01-<check>.json"
+  nlohmann::json faults;                   // the reproducer's schedule: the first one's, or shrunk
   std::optional<std::size_t> shrink_runs;  // set when shrunk: experiments run to shrink it
-  nlohmann::json document;       // the reproducer
+  nlohmann::json document;                 // the reproducer
 };
 
 // The shrunk schedule of a group's first failing schedule (explore/explore_shrink.h), or
@@ -38,12 +38,12 @@ struct Shrunk {
   nlohmann::json faults;
   std::size_t runs = 0;
 };
-using ShrinkFn = std::function<std::optional<Shrunk>(const FailureGroup& group,
-                                                     const nlohmann::json& faults)>;
+using ShrinkFn =
+    std::function<std::optional<Shrunk>(const FailureGroup& group, const nlohmann::json& faults)>;
 
 struct ExploreReport {
-  nlohmann::ordered_json json;  // explore.json
-  std::string csv;              // explore.csv
+  nlohmann::ordered_json json;       // explore.json
+  std::string csv;                   // explore.csv
   std::vector<FailureGroup> groups;  // by first schedule, then check name
   std::size_t failing_schedules = 0;
   bool found() const { return !groups.empty(); }

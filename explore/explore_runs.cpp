@@ -19,7 +19,8 @@ std::vector<std::string> failed_names(const batch::ExperimentRun& run) {
   for (const auto& c : run.evaluation.checks) {
     if (!c.passed) names.push_back(c.name);
   }
-  for (std::string& name : broken_invariants(*run.outcome.metrics)) names.push_back(std::move(name));
+  for (std::string& name : broken_invariants(*run.outcome.metrics))
+    names.push_back(std::move(name));
   return names;
 }
 
@@ -30,7 +31,10 @@ RunnerStats run_explore(const ExplorePlan& plan, const std::vector<RunRef>& runs
   for (const RunRef& ref : runs) batch_runs.push_back(batch_run(plan, ref));
   return batch::run_batch(
       batch_runs,
-      {.jobs = options.jobs, .points_dir = options.points_dir, .format = kFormat, .file = plan.file},
+      {.jobs = options.jobs,
+       .points_dir = options.points_dir,
+       .format = kFormat,
+       .file = plan.file},
       [&](std::size_t i, const batch::ExperimentRun& run, RunResult* out) {
         RunResult& r = *out;
         r["run"] = run_id(plan, runs[i]);

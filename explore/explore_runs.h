@@ -20,8 +20,8 @@ namespace faultline::explore {
 // {"format", "hash", "run", "schedule", "replication", "seed", "passed",
 //  "failed": [check or invariant names, in the evaluation's order, invariants last], "metrics",
 //  "checks": [{"name", "passed"}]} (the batch engine reuses a result only with both).
-using batch::RunResult;
 using batch::RunnerStats;
+using batch::RunResult;
 
 struct ExploreRunnerOptions {
   int jobs = 1;

@@ -22,8 +22,8 @@ namespace {
 bool validate_schedules(const ExplorePlan& plan) {
   bool ok = true;
   for (const ExploreSchedule& s : plan.schedules) {
-    const auto r = experiments::load_experiment_json(
-        schedule_document(plan, s.index, plan.seed), plan.file);
+    const auto r =
+        experiments::load_experiment_json(schedule_document(plan, s.index, plan.seed), plan.file);
     for (const auto& d : r.diagnostics) {
       fmt::print(stderr, "{} (explore schedule {}: {})\n", experiments::format(d),
                  schedule_id(s.index), s.faults.dump());
@@ -62,8 +62,7 @@ int explore_file(const ExploreRequest& request) {
   const std::vector<RunRef> runs = shard_runs(*plan, shard);
   if (!request.quiet) {
     fmt::print("explore {}: {} schedules of up to {} faults x {} seeds = {} runs{}, {} at once\n",
-               plan->name, plan->schedules.size(), plan->max_faults, plan->seeds,
-               plan->run_count(),
+               plan->name, plan->schedules.size(), plan->max_faults, plan->seeds, plan->run_count(),
                shard.count > 1
                    ? fmt::format(" (shard {}/{}: {} runs)", shard.index, shard.count, runs.size())
                    : "",
@@ -118,15 +117,15 @@ int explore_file(const ExploreRequest& request) {
       fmt::print("{} of {} schedules fail; {} failure groups:\n", report.failing_schedules,
                  plan->schedules.size(), report.groups.size());
       for (const FailureGroup& g : report.groups) {
-        fmt::print("  ✗ {} — {} schedules, first {} (seed {}): {} faults{}\n      reproduce: "
-                   "faultline run {}/{}\n",
-                   g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed,
-                   g.faults.size(),
-                   g.shrink_runs ? fmt::format(", shrunk from {} in {} runs",
-                                               plan->schedules[g.first_schedule].faults.size(),
-                                               *g.shrink_runs)
-                                 : "",
-                   dir, g.reproducer);
+        fmt::print(
+            "  ✗ {} — {} schedules, first {} (seed {}): {} faults{}\n      reproduce: "
+            "faultline run {}/{}\n",
+            g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed, g.faults.size(),
+            g.shrink_runs
+                ? fmt::format(", shrunk from {} in {} runs",
+                              plan->schedules[g.first_schedule].faults.size(), *g.shrink_runs)
+                : "",
+            dir, g.reproducer);
       }
     }
     if (plan->objective) {

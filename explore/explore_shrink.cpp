@@ -35,8 +35,9 @@ class Shrinker {
     auto loaded =
         experiments::load_experiment_json(document_with_faults(plan_, faults, seed_), plan_.file);
     if (!loaded.ok()) return false;
-    const batch::ExperimentRun run = batch::run_experiment(
-        std::move(*loaded.experiment), {.stop_at = std::nullopt, .progress = false, .interruptible = false});
+    const batch::ExperimentRun run =
+        batch::run_experiment(std::move(*loaded.experiment),
+                              {.stop_at = std::nullopt, .progress = false, .interruptible = false});
     const std::vector<std::string> failed = failed_names(run);
     return std::find(failed.begin(), failed.end(), check_) != failed.end();
   }

@@ -79,8 +79,9 @@ TEST(ExploreCli, BadInputExitsTwoWithTheTemplatesPointer) {
 // recovery races a second fault; the fixed configuration survives the same budget.
 TEST(ExploreCli, BundledRaceIsFoundShrunkAndReproducedAndTheFixSurvives) {
   ScratchDir dir;
-  const auto r = run_faultline("explore " + source_path("experiments/explore/db-recovery-race.json") +
-                               " --jobs 2 --out " + dir.str());
+  const auto r =
+      run_faultline("explore " + source_path("experiments/explore/db-recovery-race.json") +
+                    " --jobs 2 --out " + dir.str());
   ASSERT_EQ(r.exit_code, 1) << r.output;
   const json j = json::parse(read_file(dir.path() / "db-recovery-race-explore/explore.json"));
   ASSERT_EQ(j["failures"].size(), 1u) << j["failures"].dump();
@@ -94,15 +95,16 @@ TEST(ExploreCli, BundledRaceIsFoundShrunkAndReproducedAndTheFixSurvives) {
   EXPECT_EQ(g["shrunk_faults"], json::parse(R"([{"target": "postgres", "kind": "error",
       "start_s": 150.065, "duration_s": 0.001, "rate": 0.748}])"));
   const auto run = run_faultline(
-      "run " + (dir.path() / "db-recovery-race-explore" / g["reproducer"].get<std::string>()).string() +
+      "run " +
+      (dir.path() / "db-recovery-race-explore" / g["reproducer"].get<std::string>()).string() +
       " --out " + dir.str());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("✗ " + check + " — closed at 180.087 s"), std::string::npos)
       << run.output;
 
-  const auto fixed = run_faultline(
-      "explore " + source_path("experiments/explore/db-recovery-race-fixed.json") +
-      " --jobs 2 --out " + dir.str());
+  const auto fixed =
+      run_faultline("explore " + source_path("experiments/explore/db-recovery-race-fixed.json") +
+                    " --jobs 2 --out " + dir.str());
   EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
   EXPECT_NE(fixed.output.find("no failing schedule in 100 schedules"), std::string::npos)
       << fixed.output;

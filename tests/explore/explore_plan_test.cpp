@@ -30,8 +30,7 @@ TEST(ExplorePlan, ScheduleIDependsOnTheSeedAndIOnly) {
   ASSERT_EQ(twelve->schedules.size(), 12u);
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(twelve->schedules[i].faults, five->schedules[i].faults) << i;
-    EXPECT_EQ(twelve->schedules[i].faults,
-              draw_schedule(doc["explore"]["faults"], 2, 11, i)) << i;
+    EXPECT_EQ(twelve->schedules[i].faults, draw_schedule(doc["explore"]["faults"], 2, 11, i)) << i;
   }
   // Another seed draws other schedules.
   bool differs = false;
@@ -101,13 +100,16 @@ TEST(FaultTemplate, CornersTakeEachChoiceAndRangeEnd) {
       R"({"target": ["a", "b"], "kind": ["outage", "capacity"], "start_s": [1, 9],
           "concurrency": [2, 7], "probability": 0.5})");
   experiments::CornerChooser low(1, 0, false), high(1, 1, true);
-  EXPECT_EQ(experiments::instantiate_fault(t, low),
-            json::parse(R"({"kind": "capacity", "target": "a", "start_s": 1.0, "concurrency": 2})"));
-  EXPECT_EQ(experiments::instantiate_fault(t, high),
-            json::parse(R"({"kind": "capacity", "target": "b", "start_s": 9.0, "concurrency": 7})"));
+  EXPECT_EQ(
+      experiments::instantiate_fault(t, low),
+      json::parse(R"({"kind": "capacity", "target": "a", "start_s": 1.0, "concurrency": 2})"));
+  EXPECT_EQ(
+      experiments::instantiate_fault(t, high),
+      json::parse(R"({"kind": "capacity", "target": "b", "start_s": 9.0, "concurrency": 7})"));
   experiments::CornerChooser outage(0, 0, true);
-  EXPECT_EQ(experiments::instantiate_fault(t, outage),
-            json::parse(R"({"kind": "outage", "target": "a", "start_s": 9.0, "probability": 0.5})"));
+  EXPECT_EQ(
+      experiments::instantiate_fault(t, outage),
+      json::parse(R"({"kind": "outage", "target": "a", "start_s": 9.0, "probability": 0.5})"));
 }
 
 }  // namespace

@@ -68,8 +68,8 @@ TEST(ExploreSession, TheReproducerFailsTheSameCheckUnderFaultlineRun) {
   const json j = json::parse(read_text(dir / "out/planted-explore/explore.json"));
   // The reproducer is the file's faults (none) followed by the shrunk schedule.
   EXPECT_EQ(loaded.experiment->source["faults"], j["failures"][0]["shrunk_faults"]);
-  const batch::ExperimentRun run =
-      batch::run_experiment(*loaded.experiment, {.stop_at = std::nullopt, .progress = false, .interruptible = false});
+  const batch::ExperimentRun run = batch::run_experiment(
+      *loaded.experiment, {.stop_at = std::nullopt, .progress = false, .interruptible = false});
   EXPECT_EQ(failed_names(run), std::vector<std::string>{"breaker db never opens"});
   EXPECT_FALSE(run.evaluation.passed);
 }
@@ -85,8 +85,8 @@ TEST(ExploreSession, OutputsAreTheSameForAnyJobsAndForShards) {
   EXPECT_EQ(explore_file(first), 0);  // half the runs: nothing concluded yet
   EXPECT_FALSE(std::filesystem::exists(dir / "shards/planted-explore/explore.json"));
   EXPECT_EQ(explore_file(second), 0);  // the last shard concludes; a shard's status is 0
-  for (const char* name : {"explore.json", "explore.csv",
-                           "reproducers/01-breaker-db-never-opens.json"}) {
+  for (const char* name :
+       {"explore.json", "explore.csv", "reproducers/01-breaker-db-never-opens.json"}) {
     const std::string one = read_text(dir / "one/planted-explore" / name);
     EXPECT_FALSE(one.empty()) << name;
     EXPECT_EQ(one, read_text(dir / "two/planted-explore" / name)) << name;

@@ -23,8 +23,9 @@ ExplorePlan planted_plan() {
 std::vector<std::string> failed_with(const ExplorePlan& plan, const json& faults) {
   auto loaded = experiments::load_experiment_json(document_with_faults(plan, faults, 11), "p");
   EXPECT_TRUE(loaded.ok()) << experiments::format(loaded.diagnostics);
-  return failed_names(batch::run_experiment(std::move(*loaded.experiment),
-                                            {.stop_at = std::nullopt, .progress = false, .interruptible = false}));
+  return failed_names(
+      batch::run_experiment(std::move(*loaded.experiment),
+                            {.stop_at = std::nullopt, .progress = false, .interruptible = false}));
 }
 
 // The known minimal schedule of the planted model: one db outage (a 1 ms latency cannot open

@@ -3,12 +3,12 @@
 // "breaker db never opens" exactly when it has at least one fault: the planted failure.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace faultline::explore::testing_data {
 
@@ -34,9 +34,9 @@ inline nlohmann::json planted_document() {
 // A fresh folder under the test temporary directory, named after the running test.
 inline std::filesystem::path fresh_dir(const std::string& tag) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto dir = std::filesystem::path(::testing::TempDir()) /
-                   (std::string("explore-") + info->test_suite_name() + "-" + info->name() + "-" +
-                    tag);
+  const auto dir =
+      std::filesystem::path(::testing::TempDir()) /
+      (std::string("explore-") + info->test_suite_name() + "-" + info->name() + "-" + tag);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

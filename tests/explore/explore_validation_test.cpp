@@ -31,10 +31,10 @@ TEST(ExploreValidation, ShapeProblemsAreReportedAtTheirPointers) {
   const auto problems = problems_of(doc);
   std::set<std::string> pointers;
   for (const auto& d : problems) pointers.insert(d.pointer);
-  EXPECT_EQ(pointers, (std::set<std::string>{
-                          "/explore/faults/0/start_s", "/explore/faults/0/kind/1",
-                          "/explore/faults/0/rate", "/explore/faults/0/colour", "/explore",
-                          "/explore/max_faults"}))
+  EXPECT_EQ(pointers,
+            (std::set<std::string>{"/explore/faults/0/start_s", "/explore/faults/0/kind/1",
+                                   "/explore/faults/0/rate", "/explore/faults/0/colour", "/explore",
+                                   "/explore/max_faults"}))
       << experiments::format(problems);
   // A missing key is reported at its object, by name (as everywhere in the loader).
   bool runs_named = false;
@@ -74,8 +74,8 @@ TEST(ExploreValidation, SweepAndExploreTogetherAreRefused) {
 }
 
 TEST(ExploreValidation, RunsCanBeSetFromTheCommandLine) {
-  const auto r = experiments::load_experiment_json(planted_document(), "planted.json",
-                                                   {"explore.runs=3"});
+  const auto r =
+      experiments::load_experiment_json(planted_document(), "planted.json", {"explore.runs=3"});
   ASSERT_TRUE(r.ok()) << experiments::format(r.diagnostics);
   EXPECT_EQ(r.experiment->explore["runs"], 3);
 }
