@@ -157,7 +157,8 @@ void validate_sweep_values(ReadContext& ctx, const json& doc) {
 void validate_explore_corners(ReadContext& ctx, const json& doc) {
   const json& templates = doc.at("explore").at("faults");
   std::size_t corners = 0;
-  for (const json& t : templates) corners += 2 * choice_count(t, "kind") * choice_count(t, "target");
+  for (const json& t : templates)
+    corners += 2 * choice_count(t, "kind") * choice_count(t, "target");
   if (corners > kMaxExploreCorners) {
     ctx.error("/explore/faults",
               fmt::format("the templates have {} kind x target x range-end combinations; the limit "
@@ -188,8 +189,7 @@ void validate_explore_corners(ReadContext& ctx, const json& doc) {
             // The added fault's problems point into the template; others are the file's own
             // (a check that names a fault index...), said with the pointer they have.
             const bool in_template = d.pointer.rfind(added, 0) == 0;
-            const std::string pointer =
-                in_template ? at + d.pointer.substr(added.size()) : at;
+            const std::string pointer = in_template ? at + d.pointer.substr(added.size()) : at;
             const std::string message = fmt::format(
                 "with kind {}, target {} and {}: {}{}", choice(t, "kind", k).dump(),
                 choice(t, "target", g).dump(),
