@@ -6,10 +6,11 @@ namespace faultline::experiments {
 
 const std::vector<KeySet>& all_key_sets() {
   static const std::vector<KeySet> kSets = {
-      {Keys::kExperiment, "", {"$schema",   "name",    "description", "seed",   "duration_s",
-                               "warmup_s",  "profile", "env",         "api",    "dependencies",
-                               "endpoints", "load",    "resilience",  "faults", "slo",
-                               "alerts",    "expect",  "report",      "sweep",  "explore"}},
+      {Keys::kExperiment,
+       "",
+       {"$schema", "name", "description", "seed", "duration_s", "warmup_s", "profile", "env", "api",
+        "dependencies", "endpoints", "load", "resilience", "faults", "slo", "alerts", "expect",
+        "report", "sweep", "explore"}},
       {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms"}},
       {Keys::kDependency,
        "/$defs/dependency",
