@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  validate FILE...\n"
     "  sweep FILE [--jobs N] [--shard I/N] [--out DIR]\n"
     "  merge DIR... [--out DIR]\n"
+    "  explore FILE [--runs N] [--jobs N] [--out DIR] [--shard I/N]\n"
     "  compare BASELINE.json CURRENT.json [--tolerance PCT]\n"
     "  health FILE --at SECONDS\n"
     "\n"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     if (command == "health") return faultline::cli::health_command(args);
     if (command == "sweep") return faultline::cli::sweep_command(args);
     if (command == "merge") return faultline::cli::merge_command(args);
+    if (command == "explore") return faultline::cli::explore_command(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;

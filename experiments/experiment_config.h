@@ -299,6 +299,7 @@ struct Experiment {
   std::vector<Expectation> expect;
   ReportConfig report;
   nlohmann::json sweep;              // the `sweep` block as written, or null
+  nlohmann::json explore;            // the `explore` block as written, or null
   nlohmann::json source;             // the whole document after --set overrides
   std::string file;                  // path it was loaded from
 };

@@ -39,6 +39,12 @@ inline constexpr std::int64_t kMaxUserIds = 1'000'000'000;  // load.user_ids
 inline constexpr std::int64_t kMaxSweepSeeds = 10'000;
 inline constexpr std::size_t kMaxSweepValues = 1'000;  // values of one sweep parameter
 inline constexpr std::int64_t kMaxSweepSamples = 1'000'000;  // random-search combinations
+// explore: schedules times seeds, faults per schedule, templates, and the template corners
+// (kinds x targets x 2) the loader validates one by one.
+inline constexpr std::int64_t kMaxExploreRuns = 1'000'000;
+inline constexpr std::int64_t kMaxExploreFaults = 20;
+inline constexpr std::size_t kMaxExploreTemplates = 100;
+inline constexpr std::size_t kMaxExploreCorners = 2'000;
 
 // The run budget (experiments/run_budget.h): each figure bounds what one accepted file costs,
 // estimated before the run. A day at 1,000 rps is 86.4 million requests; a billion is hours

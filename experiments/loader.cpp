@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 #include <utility>
 
+#include "experiments/fault_template.h"
 #include "experiments/json_reader.h"
 #include "experiments/overrides.h"
 #include "experiments/run_budget.h"
@@ -100,7 +102,10 @@ Experiment validate(ReadContext& ctx, const json& doc, bool with_sweep) {
   read_alerts(root, e);
   read_expect(root, e);
   read_report(root, e);
-  if (with_sweep) read_sweep(root, doc, e);
+  if (with_sweep) {
+    read_sweep(root, doc, e);
+    read_explore(root, e);
+  }
   // The budget is estimated from a coherent experiment only (and for each sweep value).
   if (ctx.error_count() == 0) check_run_budget(ctx, e);
   return e;
@@ -145,6 +150,60 @@ void validate_sweep_values(ReadContext& ctx, const json& doc) {
   }
 }
 
+// Every kind and target of each explore template, with every range at its low end and then at
+// its high end, added to the file's faults, must give a valid experiment: a schedule is then
+// valid whatever is drawn (but for faults that combine, which the planner checks per
+// schedule). A problem is reported at the template's key: /explore/faults/1/rate.
+void validate_explore_corners(ReadContext& ctx, const json& doc) {
+  const json& templates = doc.at("explore").at("faults");
+  std::size_t corners = 0;
+  for (const json& t : templates)
+    corners += 2 * choice_count(t, "kind") * choice_count(t, "target");
+  if (corners > kMaxExploreCorners) {
+    ctx.error("/explore/faults",
+              fmt::format("the templates have {} kind x target x range-end combinations; the limit "
+                          "is {}",
+                          corners, kMaxExploreCorners));
+    return;
+  }
+  json variant = doc;
+  variant.erase("explore");
+  if (!variant.contains("faults")) variant["faults"] = json::array();
+  json& faults = variant["faults"];
+  const std::string added = fmt::format("/faults/{}", faults.size());
+  std::set<std::pair<std::string, std::string>> reported;
+  for (std::size_t i = 0; i < templates.size(); ++i) {
+    const json& t = templates[i];
+    const std::string at = pointer_append("/explore/faults", i);
+    for (std::size_t k = 0; k < choice_count(t, "kind"); ++k) {
+      for (std::size_t g = 0; g < choice_count(t, "target"); ++g) {
+        for (const bool high : {false, true}) {
+          CornerChooser chooser(k, g, high);
+          faults.push_back(instantiate_fault(t, chooser));
+          ReadContext trial(ctx.file(), ctx.base_dir());
+          std::swap(trial.samples_cache(), ctx.samples_cache());
+          validate(trial, variant, false);
+          std::swap(trial.samples_cache(), ctx.samples_cache());
+          faults.erase(faults.size() - 1);
+          for (const Diagnostic& d : trial.diagnostics()) {
+            // The added fault's problems point into the template; others are the file's own
+            // (a check that names a fault index...), said with the pointer they have.
+            const bool in_template = d.pointer.rfind(added, 0) == 0;
+            const std::string pointer = in_template ? at + d.pointer.substr(added.size()) : at;
+            const std::string message = fmt::format(
+                "with kind {}, target {} and {}: {}{}", choice(t, "kind", k).dump(),
+                choice(t, "target", g).dump(),
+                high ? "every range at its max" : "every range at its min",
+                in_template ? "" : (d.pointer.empty() ? "the file: " : d.pointer + ": "),
+                d.message);
+            if (reported.insert({pointer, d.message}).second) ctx.error(pointer, message);
+          }
+        }
+      }
+    }
+  }
+}
+
 LoadResult validate_document(json doc, const std::string& file_label,
                              const std::vector<std::string>& overrides) {
   std::vector<Diagnostic> diagnostics;
@@ -158,6 +217,8 @@ LoadResult validate_document(json doc, const std::string& file_label,
   Experiment e = validate(ctx, doc, true);
   if (ctx.diagnostics().empty() && diagnostics.empty() && !e.sweep.is_null())
     validate_sweep_values(ctx, doc);
+  if (ctx.diagnostics().empty() && diagnostics.empty() && !e.explore.is_null())
+    validate_explore_corners(ctx, doc);
   diagnostics.insert(diagnostics.end(), ctx.diagnostics().begin(), ctx.diagnostics().end());
   LoadResult result;
   if (diagnostics.empty()) {

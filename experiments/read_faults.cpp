@@ -5,6 +5,7 @@
 #include <map>
 
 #include "experiments/distribution_reader.h"
+#include "experiments/fault_parameters.h"
 #include "experiments/sections.h"
 
 namespace faultline::experiments {
@@ -12,30 +13,6 @@ namespace faultline::experiments {
 using nlohmann::json;
 
 namespace {
-
-// Each kind's own parameters, and the kinds that take each parameter (for messages).
-struct KindParameter {
-  std::string_view key;
-  std::vector<FaultKind> kinds;
-  std::string_view kinds_text;
-};
-
-const std::vector<KindParameter>& kind_parameters() {
-  using K = FaultKind;
-  static const std::vector<KindParameter> kParameters = {
-      {"add_ms", {K::kLatency}, "latency"},
-      {"factor", {K::kSlowdown}, "slowdown"},
-      {"rate", {K::kError}, "error"},
-      {"status", {K::kError, K::kOutage, K::kFlapping}, "error, outage and flapping"},
-      {"concurrency", {K::kCapacity}, "capacity"},
-      {"period_s", {K::kFlapping}, "flapping"},
-      {"down_fraction", {K::kFlapping}, "flapping"},
-      {"probability",
-       {K::kLatency, K::kSlowdown, K::kError, K::kOutage, K::kHang, K::kFlapping},
-       "every kind but capacity (which is not per call)"},
-  };
-  return kParameters;
-}
 
 constexpr std::array<std::int64_t, 5> kFaultStatuses = {429, 500, 502, 503, 504};
 

@@ -35,6 +35,9 @@ void read_alerts(const Fields& root, Experiment& e);
 void read_expect(const Fields& root, Experiment& e);
 void read_report(const Fields& root, Experiment& e);
 void read_sweep(const Fields& root, const nlohmann::json& doc, Experiment& e);
+// The explore block's shape (its templates' corners are validated by the loader, in full
+// documents).
+void read_explore(const Fields& root, Experiment& e);
 
 // Calls fn(name, value, pointer) for each entry of the name map at `key` whose name is a valid
 // component name (`what` names the component in messages).

@@ -10,7 +10,7 @@ const std::vector<KeySet>& all_key_sets() {
        "",
        {"$schema", "name", "description", "seed", "duration_s", "warmup_s", "profile", "env", "api",
         "dependencies", "endpoints", "load", "resilience", "faults", "slo", "alerts", "expect",
-        "report", "sweep"}},
+        "report", "sweep", "explore"}},
       {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms", "cancel_on_client_timeout"}},
       {Keys::kDependency,
        "/$defs/dependency",
@@ -85,6 +85,11 @@ const std::vector<KeySet>& all_key_sets() {
        "/$defs/dist_empirical",
        {"dist", "points", "file", "prometheus", "unit", "metric", "labels"}},
       {Keys::kReport, "/$defs/report", {"latency_axis", "metrics_epoch_s"}},
+      {Keys::kExplore, "/$defs/explore", {"faults", "max_faults", "runs", "seeds", "objective"}},
+      {Keys::kExploreFault,
+       "/$defs/fault_template",
+       {"target", "kind", "start_s", "duration_s", "probability", "add_ms", "factor", "rate",
+        "status", "concurrency", "period_s", "down_fraction"}},
   };
   return kSets;
 }

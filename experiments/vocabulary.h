@@ -46,6 +46,8 @@ enum class Keys {
   kDistPareto,
   kDistEmpirical,
   kReport,
+  kExplore,
+  kExploreFault,
 };
 
 struct KeySet {
