@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds faultline and runs the whole test suite: a Release build, then a sweep on a real one-node
-# Slurm cluster (scripts/cluster-test.sh, about 15 s), then the same tests under AddressSanitizer
-# + UBSan. Installs missing Debian packages first. Exit 0 only if all pass.
-# FAULTLINE_CLUSTER_TEST=0 skips the Slurm test, FAULTLINE_SKIP_SANITIZERS=1 the sanitizer build.
+# Builds faultline and runs the whole test suite: a Release build, then the cluster checks (a
+# sweep on a real one-node Slurm cluster, scripts/cluster-test.sh, about 15 s; the Kubernetes
+# manifest against the API schema, scripts/k8s-validate.sh, about 15 s), then the same tests under
+# AddressSanitizer + UBSan. Installs missing Debian packages first. Exit 0 only if all pass.
+# FAULTLINE_CLUSTER_TEST=0 skips the cluster checks, FAULTLINE_SKIP_SANITIZERS=1 the sanitizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -12,6 +13,7 @@ cmake --build build/release -j "$jobs"
 (cd build/release && ctest --output-on-failure -j "$jobs")
 if [ "${FAULTLINE_CLUSTER_TEST:-1}" != 0 ]; then
   scripts/cluster-test.sh build/release/faultline
+  scripts/k8s-validate.sh
 fi
 if [ "${FAULTLINE_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DFAULTLINE_SANITIZE=ON >/dev/null
