@@ -18,6 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
+# Run inside a Slurm job or a Kubernetes pod, the outer job's variables would reach this
+# cluster's commands and shard the local sweep.
+while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(SLURM|SBATCH|SALLOC|SRUN|SQUEUE|SINFO)_' || true)
+unset JOB_COMPLETION_INDEX FAULTLINE_SHARD_COUNT
+
 # iproute2 for ss: the check that nothing listens beyond loopback.
 scripts/deps.sh slurm-wlm munge iproute2
 
@@ -210,7 +215,7 @@ fi
 merge_status=0
 "$faultline" merge "$tmp/results/$name" --out "$tmp/merged" >"$tmp/log/merge.out" 2>&1 || merge_status=$?
 local_status=0
-"$faultline" sweep "$experiment" --out "$tmp/local" --no-progress --quiet >"$tmp/log/local.out" 2>&1 ||
+"$faultline" sweep "$experiment" --shard 0/1 --out "$tmp/local" --no-progress --quiet >"$tmp/log/local.out" 2>&1 ||
   local_status=$?
 echo "cluster-test: merge exit $merge_status, local sweep exit $local_status"
 if [ "$merge_status" -ge 2 ] || [ "$local_status" -ge 2 ] || [ "$merge_status" -ne "$local_status" ]; then
