@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds faultline and runs the whole test suite: a Release build, then the same tests under
+# Builds faultline and runs the whole test suite: a Release build, then the cluster checks (a
+# sweep on a real one-node Slurm cluster, scripts/cluster-test.sh, about 15 s; the Kubernetes
+# manifest against the API schema, scripts/k8s-validate.sh, about 15 s), then the same tests under
 # AddressSanitizer + UBSan. Installs missing Debian packages first. Exit 0 only if all pass.
+# FAULTLINE_CLUSTER_TEST=0 skips the cluster checks, FAULTLINE_SKIP_SANITIZERS=1 the sanitizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh prometheus   # promtool: tests/e2e/promtool_test.cpp reads metrics.om with it
@@ -8,6 +11,10 @@ jobs=$(nproc)
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j "$jobs"
 (cd build/release && ctest --output-on-failure -j "$jobs")
+if [ "${FAULTLINE_CLUSTER_TEST:-1}" != 0 ]; then
+  scripts/cluster-test.sh build/release/faultline
+  scripts/k8s-validate.sh
+fi
 if [ "${FAULTLINE_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DFAULTLINE_SANITIZE=ON >/dev/null
   cmake --build build/asan -j "$jobs"
