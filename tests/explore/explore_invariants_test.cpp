@@ -7,6 +7,8 @@ namespace {
 
 sim::Metrics two_answers() {
   sim::Metrics m{sim::MetricsLayout{}};
+  m.on_request_issued(Instant{});  // every answer needs its request (Metrics asserts it)
+  m.on_request_issued(Instant{});
   m.on_request_done(Instant{}, Instant{} + std::chrono::milliseconds(5), 200, true, false);
   m.on_request_done(Instant{}, Instant{} + std::chrono::milliseconds(5), 503, false, false);
   return m;
