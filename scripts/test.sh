@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh prometheus   # promtool: tests/e2e/promtool_test.cpp reads metrics.om with it
 jobs=$(nproc)
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_TEST_CXX_OPT=-O1 >/dev/null
 cmake --build build/release -j "$jobs"
 (cd build/release && ctest --output-on-failure -j "$jobs")
 if [ "${FAULTLINE_CLUSTER_TEST:-1}" != 0 ]; then
@@ -19,7 +19,7 @@ if [ "${FAULTLINE_K8S_VALIDATE:-0}" = 1 ]; then
   scripts/k8s-validate.sh
 fi
 if [ "${FAULTLINE_SKIP_SANITIZERS:-0}" != 1 ]; then
-  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DFAULTLINE_SANITIZE=ON >/dev/null
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DFAULTLINE_SANITIZE=ON -DFAULTLINE_TEST_CXX_OPT=-O0 >/dev/null
   cmake --build build/asan -j "$jobs"
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$jobs")
