@@ -70,6 +70,22 @@ std::string plan_format(const std::string& folder) {
   return j["format"].get<std::string>();
 }
 
+std::string plan_file_text(const std::string& format, const std::string& hash,
+                           const std::string& name, const std::string& file, std::uint64_t seed,
+                           const std::string& count_key, std::size_t count, int seeds,
+                           const nlohmann::json& document) {
+  nlohmann::ordered_json j;
+  j["format"] = format;
+  j["plan"] = hash;
+  j["experiment"] = name;
+  j["file"] = file;
+  j["seed"] = seed;
+  j[count_key] = count;
+  j["seeds"] = seeds;
+  j["document"] = document;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 std::optional<StoredPlan> read_stored_plan(const std::string& dir, const std::string& format,
                                            const std::string& block, std::string* error) {
   const std::string path = dir + "/plan.json";

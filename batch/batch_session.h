@@ -67,6 +67,33 @@ class Planner {
                        const SessionOptions& options) const = 0;
 };
 
+// What every planner answers alike from its plan (a plan with name, file and hash) and its
+// runs in plan order; batch_run(plan, ref) and plan_file_text(plan) are the planner's own
+// (found by argument-dependent lookup in its namespace).
+template <typename Plan, typename RunRef>
+class PlanPlanner : public Planner {
+ public:
+  PlanPlanner(Plan plan, std::vector<RunRef> runs)
+      : plan_(std::move(plan)), runs_(std::move(runs)) {}
+  std::string name() const override { return plan_.name; }
+  std::string file() const override { return plan_.file; }
+  std::string hash() const override { return plan_.hash; }
+  std::string plan_text() const override { return plan_file_text(plan_); }
+  std::size_t run_count() const override { return runs_.size(); }
+  BatchRun run(std::size_t index) const override { return batch_run(plan_, runs_[index]); }
+
+ protected:
+  Plan plan_;
+  std::vector<RunRef> runs_;
+};
+
+// plan.json's text: the plan's identity, how many schedules or points (`count_key`), the seeds
+// and the whole document, from which rebuild_plan() makes the plan again.
+std::string plan_file_text(const std::string& format, const std::string& hash,
+                           const std::string& name, const std::string& file, std::uint64_t seed,
+                           const std::string& count_key, std::size_t count, int seeds,
+                           const nlohmann::json& document);
+
 // Runs `planner`'s runs of `options.shard` and concludes when every run of the plan is in its
 // folder (the last shard on a shared folder concludes; otherwise `faultline merge` does).
 int run_session(const Planner& planner, const SessionOptions& options);

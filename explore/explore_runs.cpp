@@ -39,26 +39,12 @@ void fill_result(const std::string& run_id, const nlohmann::json& schedule, int 
 }
 
 std::string plan_file_text(const ExplorePlan& plan) {
-  nlohmann::ordered_json j;
-  j["format"] = kPlanFormat;
-  j["plan"] = plan.hash;
-  j["experiment"] = plan.name;
-  j["file"] = plan.file;
-  j["seed"] = plan.seed;
-  j["runs"] = plan.schedules.size();
-  j["seeds"] = plan.seeds;
-  j["document"] = plan.document;
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return batch::plan_file_text(kPlanFormat, plan.hash, plan.name, plan.file, plan.seed, "runs",
+                               plan.schedules.size(), plan.seeds, plan.document);
 }
 
 std::optional<ExplorePlan> read_plan_file(const std::string& dir, std::string* error) {
-  return batch::rebuild_plan<ExplorePlan>(
-      dir, kPlanFormat, "explore",
-      [](const nlohmann::json& document, std::uint64_t seed, const std::string& file,
-         std::vector<experiments::Diagnostic>* problems) {
-        return make_plan(document, seed, file, problems);
-      },
-      error);
+  return batch::rebuild_plan<ExplorePlan>(dir, kPlanFormat, "explore", make_plan, error);
 }
 
 }  // namespace faultline::explore

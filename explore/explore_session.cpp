@@ -32,19 +32,13 @@ bool validate_schedules(const ExplorePlan& plan) {
   return ok;
 }
 
-class ExplorePlanner final : public batch::Planner {
+class ExplorePlanner final : public batch::PlanPlanner<ExplorePlan, RunRef> {
  public:
   ExplorePlanner(ExplorePlan plan, bool shrink)
-      : plan_(std::move(plan)), runs_(all_runs(plan_)), shrink_(shrink) {}
+      : PlanPlanner(plan, all_runs(plan)), shrink_(shrink) {}
 
   std::string kind() const override { return "explore"; }
-  std::string name() const override { return plan_.name; }
-  std::string file() const override { return plan_.file; }
   std::string folder(const std::string& out) const override { return explore_dir(out, plan_.name); }
-  std::string hash() const override { return plan_.hash; }
-  std::string plan_text() const override { return plan_file_text(plan_); }
-  std::size_t run_count() const override { return runs_.size(); }
-  batch::BatchRun run(std::size_t index) const override { return batch_run(plan_, runs_[index]); }
   std::string result_format() const override { return kRunFormat; }
   void fill(std::size_t index, const batch::ExperimentRun& run, RunResult* out) const override {
     const RunRef& ref = runs_[index];
@@ -69,8 +63,6 @@ class ExplorePlanner final : public batch::Planner {
                                               int* status) const;
   void print(const ExploreReport& report, const std::string& dir) const;
 
-  ExplorePlan plan_;
-  std::vector<RunRef> runs_;
   bool shrink_;
 };
 

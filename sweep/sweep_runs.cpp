@@ -31,26 +31,12 @@ void fill_result(const SweepPlan& plan, const RunRef& ref, const batch::Experime
 }
 
 std::string plan_file_text(const SweepPlan& plan) {
-  nlohmann::ordered_json j;
-  j["format"] = kPlanFormat;
-  j["plan"] = plan.hash;
-  j["experiment"] = plan.name;
-  j["file"] = plan.file;
-  j["seed"] = plan.seed;
-  j["points"] = plan.points.size();
-  j["seeds"] = plan.seeds;
-  j["document"] = plan.document;
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return batch::plan_file_text(kPlanFormat, plan.hash, plan.name, plan.file, plan.seed, "points",
+                               plan.points.size(), plan.seeds, plan.document);
 }
 
 std::optional<SweepPlan> read_plan_file(const std::string& dir, std::string* error) {
-  return batch::rebuild_plan<SweepPlan>(
-      dir, kPlanFormat, "sweep",
-      [](const nlohmann::json& document, std::uint64_t seed, const std::string& file,
-         std::vector<experiments::Diagnostic>* problems) {
-        return make_plan(document, seed, file, problems);
-      },
-      error);
+  return batch::rebuild_plan<SweepPlan>(dir, kPlanFormat, "sweep", make_plan, error);
 }
 
 }  // namespace faultline::sweep

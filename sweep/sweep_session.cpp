@@ -35,21 +35,14 @@ bool validate_points(const SweepPlan& plan) {
   return ok;
 }
 
-class SweepPlanner final : public batch::Planner {
+class SweepPlanner final : public batch::PlanPlanner<SweepPlan, RunRef> {
  public:
-  SweepPlanner(SweepPlan plan, std::size_t top)
-      : plan_(std::move(plan)), runs_(all_runs(plan_)), top_(top) {}
+  SweepPlanner(SweepPlan plan, std::size_t top) : PlanPlanner(plan, all_runs(plan)), top_(top) {}
 
   std::string kind() const override { return "sweep"; }
-  std::string name() const override { return plan_.name; }
-  std::string file() const override { return plan_.file; }
   std::string folder(const std::string& out) const override {
     return fmt::format("{}/{}", out, plan_.name);
   }
-  std::string hash() const override { return plan_.hash; }
-  std::string plan_text() const override { return plan_file_text(plan_); }
-  std::size_t run_count() const override { return runs_.size(); }
-  batch::BatchRun run(std::size_t index) const override { return batch_run(plan_, runs_[index]); }
   std::string result_format() const override { return kRunFormat; }
   void fill(std::size_t index, const batch::ExperimentRun& run, RunResult* out) const override {
     fill_result(plan_, runs_[index], run, out);
@@ -71,8 +64,6 @@ class SweepPlanner final : public batch::Planner {
   }
 
  private:
-  SweepPlan plan_;
-  std::vector<RunRef> runs_;
   std::size_t top_;
 };
 
