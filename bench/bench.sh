@@ -160,8 +160,9 @@ echo
 
 echo "explore: schedules per second, experiments/explore/db-recovery-race.json (guide topology)"
 cmake --build "$BUILD" --target explore_bench >/dev/null
-"$BUILD/bench/explore_bench" --benchmark_repetitions="$RUNS" --benchmark_report_aggregates_only=true \
-    --benchmark_format=console 2>/dev/null | grep -E 'median' |
+# One row per --jobs: the median of RUNS repetitions (the row itself when RUNS is 1).
+"$BUILD/bench/explore_bench" --benchmark_repetitions="$RUNS" --benchmark_display_aggregates_only=true \
+    --benchmark_format=console 2>/dev/null | grep -E '/real_time(_median)? ' |
   sed -E 's/.*jobs:([0-9]+).*items_per_second=([0-9.]+[kM]?)\/s.*/  --jobs \1: \2 schedules\/s/'
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
