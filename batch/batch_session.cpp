@@ -28,8 +28,7 @@ void clear_stale_outputs(const Planner& planner, const std::string& dir) {
 bool report_stats(const RunnerStats& stats, const std::string& points_dir, int* status) {
   for (const auto& e : stats.errors) fmt::print(stderr, "faultline: {}\n", e);
   if (stats.interrupted) {
-    fmt::print(stderr,
-               "faultline: interrupted; {} runs saved in {}/, the same command resumes\n",
+    fmt::print(stderr, "faultline: interrupted; {} runs saved in {}/, the same command resumes\n",
                stats.reused + stats.ran, points_dir);
     *status = interrupted_exit_code();
     return false;
@@ -46,9 +45,9 @@ RunnerStats run_with_progress(const std::string& label, const std::vector<BatchR
                               const SessionOptions& options) {
   install_interrupt_handlers();
   BatchProgress bar(label, runs.size(), options.progress);
-  const RunnerStats stats = run_batch(runs, runner, fill, [&](std::size_t finished, std::size_t ran) {
-    bar.update(finished, ran);
-  });
+  const RunnerStats stats =
+      run_batch(runs, runner, fill,
+                [&](std::size_t finished, std::size_t ran) { bar.update(finished, ran); });
   bar.finish();
   return stats;
 }
@@ -119,9 +118,8 @@ std::optional<std::vector<RunResult>> run_more(const std::string& label,
                                                const ResultFn& fill, const SessionOptions& options,
                                                int* status) {
   const RunnerStats stats = run_with_progress(
-      label, runs,
-      {.jobs = options.jobs, .points_dir = points_dir, .format = format, .file = file}, fill,
-      options);
+      label, runs, {.jobs = options.jobs, .points_dir = points_dir, .format = format, .file = file},
+      fill, options);
   if (!report_stats(stats, points_dir, status)) return std::nullopt;
   std::vector<RunResult> results;
   results.reserve(runs.size());
@@ -180,9 +178,8 @@ int run_session(const Planner& planner, const SessionOptions& options) {
     if (r) results.push_back(std::move(*r));
   }
   if (results.size() < planner.run_count()) {
-    fmt::print(
-        "shard {}/{} done: {} of {} runs in {}/; join the shards with faultline merge\n",
-        shard.index, shard.count, results.size(), planner.run_count(), points);
+    fmt::print("shard {}/{} done: {} of {} runs in {}/; join the shards with faultline merge\n",
+               shard.index, shard.count, results.size(), planner.run_count(), points);
     return 0;
   }
   status = planner.conclude(results, dir, options);

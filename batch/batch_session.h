@@ -12,6 +12,8 @@
 // input or I/O; 130/143 interrupted). Runs go on `jobs` threads; the calling thread reports.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -20,22 +22,12 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "batch/batch_runner.h"
+#include "batch/session_options.h"
 #include "batch/shard.h"
 #include "experiments/diagnostic.h"
 
 namespace faultline::batch {
-
-// What the command line says of any batch: where, how many at once, which shard, how loud.
-struct SessionOptions {
-  std::string out = "results";
-  int jobs = 1;
-  Shard shard;
-  bool quiet = false;
-  bool progress = false;
-};
 
 class Planner {
  public:
@@ -102,6 +94,16 @@ int run_session(const Planner& planner, const SessionOptions& options);
 using PlannerReader =
     std::function<std::unique_ptr<Planner>(const std::string& folder, std::string* error)>;
 
+// The reader of a planner `P` built from the plan `read_plan(folder, error)` returns and `args`.
+template <typename P, typename ReadPlan, typename... Args>
+PlannerReader planner_reader(ReadPlan read_plan, Args... args) {
+  return [=](const std::string& folder, std::string* error) -> std::unique_ptr<Planner> {
+    auto plan = read_plan(folder, error);
+    if (!plan) return nullptr;
+    return std::make_unique<P>(std::move(*plan), args...);
+  };
+}
+
 // Joins `folders` (each a shard's folder of one batch, with plan.json) into
 // OUT/<planner folder>: plan, every run, then the conclusions; 2 when they hold different
 // batches or a run is missing.
@@ -140,9 +142,6 @@ std::optional<Plan> rebuild_plan(const std::string& dir, const std::string& form
   }
   return plan;
 }
-
-// The "format" of `folder`/plan.json ("faultline-sweep-plan/1"), or "" when there is none.
-std::string plan_format(const std::string& folder);
 
 // Runs `runs` on options.jobs threads into `points_dir` (reusing stored results), with a
 // progress line; for a planner's conclusion that needs more runs. `fill` gets indices into

@@ -63,7 +63,12 @@ void BM_ExploreSchedules(benchmark::State& state) {
   state.counters["faults_per_schedule"] =
       static_cast<double>(faults) / static_cast<double>(kSchedules);
 }
-BENCHMARK(BM_ExploreSchedules)->Arg(1)->Arg(2)->ArgName("jobs")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ExploreSchedules)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgName("jobs")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -1,6 +1,5 @@
 // `faultline explore FILE [--runs N] [--jobs N] [--out DIR] [--shard I/N]` (docs/explore.md):
 // options only; the explore itself is explore/explore_session.h on the batch engine.
-#include "cli/batch_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "explore/explore_session.h"

@@ -1,7 +1,7 @@
 // `faultline merge DIR... [--out DIR] [--jobs N]`: joins the folders of a batch's shards (a
 // sweep's or an explore's) into one result, the same, byte for byte, as the batch run whole
 // (docs/sweeps.md, docs/explore.md). Options, folder lookup and the choice of planner by
-// plan.json's format only; the join is batch/batch_session.h.
+// plan.json's format only; the join is batch/batch_session.h, through each planner's merge.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,12 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include "batch/batch_session.h"
+#include "batch/session_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "explore/explore_runs.h"
 #include "explore/explore_session.h"
-#include "sweep/sweep_runs.h"
 #include "sweep/sweep_session.h"
 
 namespace faultline::cli {
@@ -79,22 +77,9 @@ int merge_command(const Args& args) {
   }
   // The first folder's plan says which planner joins them; a folder of another kind then fails
   // to read as that kind.
-  const std::string format = batch::plan_format(folders.front());
-  const bool shrink = !vm["no-shrink"].as<bool>();
-  if (format == explore::kPlanFormat) {
-    return batch::merge_session(
-        folders,
-        [&](const std::string& folder, std::string* error) {
-          return explore::read_explore_planner(folder, shrink, error);
-        },
-        session);
-  }
-  return batch::merge_session(
-      folders,
-      [&](const std::string& folder, std::string* error) {
-        return sweep::read_sweep_planner(folder, top, error);
-      },
-      session);
+  if (explore::is_explore_folder(folders.front()))
+    return explore::merge_explore(folders, session, !vm["no-shrink"].as<bool>());
+  return sweep::merge_sweep(folders, session, top);
 }
 
 }  // namespace faultline::cli

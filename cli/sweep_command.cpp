@@ -1,6 +1,5 @@
 // `faultline sweep FILE [--jobs N] [--shard I/N] [--out DIR]` (docs/sweeps.md): options only;
 // the sweep itself is sweep/sweep_session.h on the batch engine.
-#include "cli/batch_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sweep/sweep_session.h"

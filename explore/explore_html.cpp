@@ -23,7 +23,9 @@ constexpr const char* kCss =
 
 constexpr std::size_t kMaxRows = 500;
 
-std::string text_of(const ordered_json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string text_of(const ordered_json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 std::string faults_cell(const ordered_json& faults) {
   if (faults.empty()) return "<i>none</i>";
@@ -116,8 +118,8 @@ std::string explore_html(const ExploreReport& report) {
       h += fmt::format(
           "<p>Adversarial search: {} schedules in {} rounds ({} climbers, {} moves each a round, "
           "{} restarts), from {:.6g} (the worst random schedule) to {:.6g}.</p>",
-          a.value("runs", 0), a.value("rounds", 0), a.value("restarts", 0),
-          a.value("neighbors", 0), a.value("climber_restarts", 0), a.value("start_value", 0.0),
+          a.value("runs", 0), a.value("rounds", 0), a.value("restarts", 0), a.value("neighbors", 0),
+          a.value("climber_restarts", 0), a.value("start_value", 0.0),
           a.contains("value") ? a["value"].get<double>() : a.value("start_value", 0.0));
       h += search_chart(a["worst_by_round"], o.value("metric", ""));
     }

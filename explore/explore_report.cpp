@@ -211,14 +211,17 @@ ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& re
       a["worst_by_round"] = search->worst_by_round;
       o["search"] = std::move(a);
     }
-    report.worst_reproducer = fmt::format("reproducers/worst-{}.json", slug(plan.objective->metric));
+    report.worst_reproducer =
+        fmt::format("reproducers/worst-{}.json", slug(plan.objective->metric));
     report.worst_document = document_with_faults(plan, worst_faults, plan.seed);
     report.worst_document["description"] = fmt::format(
         "The worst schedule of explore {} ({}) for \"{}\": {} gives {} = {} (the mean over {} "
         "seeds; this file runs seed {}).",
         plan.name, plan.file, plan.objective->text, worst_id, plan.objective->metric,
         shortest(worst_value), plan.seeds, plan.seed);
-    o["worst"] = {{"schedule", worst_id}, {"value", worst_value}, {"faults", worst_faults},
+    o["worst"] = {{"schedule", worst_id},
+                  {"value", worst_value},
+                  {"faults", worst_faults},
                   {"reproducer", report.worst_reproducer}};
     j["objective"] = std::move(o);
   }

@@ -211,8 +211,9 @@ std::optional<SearchOutcome> adversarial_search(
         if (outcome.tried.size() + candidates.size() >= options.runs) break;
         // A schedule already tried costs nothing and teaches nothing: up to 4 draws for a new one.
         for (int attempt = 0; attempt < 4; ++attempt) {
-          Genome n = climbers[c].restart ? random_genome(space, rng)
-                                         : neighbour(space, climbers[c].genome, climbers[c].step, rng);
+          Genome n = climbers[c].restart
+                         ? random_genome(space, rng)
+                         : neighbour(space, climbers[c].genome, climbers[c].step, rng);
           json faults = faults_of(space, &n);
           std::string key = faults.dump();
           if (seen.count(key) != 0 || !proposed.emplace(std::move(key), true).second) continue;

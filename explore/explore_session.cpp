@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "batch/batch_session.h"
 #include "experiments/loader.h"
 #include "explore/explore_plan.h"
 #include "explore/explore_report.h"
@@ -66,9 +67,11 @@ class ExplorePlanner final : public batch::PlanPlanner<ExplorePlan, RunRef> {
   bool shrink_;
 };
 
-std::optional<std::vector<double>> ExplorePlanner::evaluate(
-    const std::vector<json>& schedules, std::size_t first, const std::string& dir,
-    const batch::SessionOptions& options, int* status) const {
+std::optional<std::vector<double>> ExplorePlanner::evaluate(const std::vector<json>& schedules,
+                                                            std::size_t first,
+                                                            const std::string& dir,
+                                                            const batch::SessionOptions& options,
+                                                            int* status) const {
   std::vector<batch::BatchRun> runs;
   for (std::size_t k = 0; k < schedules.size(); ++k) {
     for (int r = 0; r < plan_.seeds; ++r) {
@@ -98,8 +101,8 @@ int ExplorePlanner::conclude(const std::vector<RunResult>& results, const std::s
   if (plan_.objective && plan_.search_runs > 0) {
     int status = 0;
     search = adversarial_search(
-        {plan_.document.at("explore").at("faults"), plan_.max_faults, plan_.seed},
-        *plan_.objective, schedule_values(plan_, results),
+        {plan_.document.at("explore").at("faults"), plan_.max_faults, plan_.seed}, *plan_.objective,
+        schedule_values(plan_, results),
         {.runs = plan_.search_runs, .restarts = plan_.restarts, .neighbors = plan_.neighbors},
         [&](const std::vector<json>& schedules, std::size_t first) {
           return evaluate(schedules, first, dir, options, &status);
@@ -135,10 +138,10 @@ void ExplorePlanner::print(const ExploreReport& report, const std::string& dir) 
           "  ✗ {} — {} schedules, first {} (seed {}): {} faults{}\n      reproduce: "
           "faultline run {}/{}\n",
           g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed, g.faults.size(),
-          g.shrink_runs ? fmt::format(", shrunk from {} in {} runs",
-                                      plan_.schedules[g.first_schedule].faults.size(),
-                                      *g.shrink_runs)
-                        : "",
+          g.shrink_runs
+              ? fmt::format(", shrunk from {} in {} runs",
+                            plan_.schedules[g.first_schedule].faults.size(), *g.shrink_runs)
+              : "",
           dir, g.reproducer);
     }
   }
@@ -187,11 +190,14 @@ int explore_file(const ExploreRequest& request) {
   return batch::run_session(ExplorePlanner(std::move(*plan), request.shrink), request.session);
 }
 
-std::unique_ptr<batch::Planner> read_explore_planner(const std::string& folder, bool shrink,
-                                                     std::string* error) {
-  std::optional<ExplorePlan> plan = read_plan_file(folder, error);
-  if (!plan) return nullptr;
-  return std::make_unique<ExplorePlanner>(std::move(*plan), shrink);
+bool is_explore_folder(const std::string& folder) {
+  return batch::plan_format(folder) == kPlanFormat;
+}
+
+int merge_explore(const std::vector<std::string>& folders, const batch::SessionOptions& options,
+                  bool shrink) {
+  return batch::merge_session(
+      folders, batch::planner_reader<ExplorePlanner>(read_plan_file, shrink), options);
 }
 
 }  // namespace faultline::explore

@@ -10,12 +10,11 @@
 // input, 130/143 interrupted).
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "batch/batch_session.h"
+#include "batch/session_options.h"
 
 namespace faultline::explore {
 
@@ -33,9 +32,11 @@ std::string explore_dir(const std::string& out, const std::string& name);
 
 int explore_file(const ExploreRequest& request);
 
-// The explore of a folder's plan.json (`faultline merge`); nullptr with `error` set when it is
-// missing, bad or from another faultline version.
-std::unique_ptr<batch::Planner> read_explore_planner(const std::string& folder, bool shrink,
-                                                     std::string* error);
+// Whether `folder`/plan.json is an explore's.
+bool is_explore_folder(const std::string& folder);
+// `faultline merge` of explore shard folders (batch::merge_session with the explore planner
+// read from each folder's plan.json): shrinking and the search run here, on options.jobs.
+int merge_explore(const std::vector<std::string>& folders, const batch::SessionOptions& options,
+                  bool shrink);
 
 }  // namespace faultline::explore

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "batch/batch_session.h"
 #include "experiments/loader.h"
 #include "monitoring/terminal.h"
 #include "sweep/sweep_plan.h"
@@ -86,11 +87,14 @@ int sweep_file(const SweepRequest& request) {
   return batch::run_session(SweepPlanner(std::move(*plan), request.top), request.session);
 }
 
-std::unique_ptr<batch::Planner> read_sweep_planner(const std::string& folder, std::size_t top,
-                                                   std::string* error) {
-  std::optional<SweepPlan> plan = read_plan_file(folder, error);
-  if (!plan) return nullptr;
-  return std::make_unique<SweepPlanner>(std::move(*plan), top);
+bool is_sweep_folder(const std::string& folder) {
+  return batch::plan_format(folder) == kPlanFormat;
+}
+
+int merge_sweep(const std::vector<std::string>& folders, const batch::SessionOptions& options,
+                std::size_t top) {
+  return batch::merge_session(folders, batch::planner_reader<SweepPlanner>(read_plan_file, top),
+                              options);
 }
 
 }  // namespace faultline::sweep

@@ -7,11 +7,10 @@
 // Prints to stdout/stderr; returns the exit status (0 best point found, 1 none, 2 bad input).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "batch/batch_session.h"
+#include "batch/session_options.h"
 
 namespace faultline::sweep {
 
@@ -24,9 +23,11 @@ struct SweepRequest {
 
 int sweep_file(const SweepRequest& request);
 
-// The sweep of a folder's plan.json (`faultline merge`), ranking `top` points; nullptr with
-// `error` set when it is missing, bad or from another faultline version.
-std::unique_ptr<batch::Planner> read_sweep_planner(const std::string& folder, std::size_t top,
-                                                   std::string* error);
+// Whether `folder`/plan.json is a sweep's.
+bool is_sweep_folder(const std::string& folder);
+// `faultline merge` of sweep shard folders (batch::merge_session with the sweep planner read
+// from each folder's plan.json), ranking `top` points.
+int merge_sweep(const std::vector<std::string>& folders, const batch::SessionOptions& options,
+                std::size_t top);
 
 }  // namespace faultline::sweep

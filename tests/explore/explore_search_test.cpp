@@ -56,8 +56,8 @@ TEST(ExploreSearch, BeatsRandomSearchWithTheSameBudgetOnAPlantedCorner) {
   // Plain random search: kBudget schedules, the worst of them.
   double random_worst = 100;
   for (std::size_t i = 0; i < kBudget; ++i)
-    random_worst = std::min(
-        random_worst, planted_availability(draw_schedule(space.templates, 2, space.seed, i)));
+    random_worst = std::min(random_worst,
+                            planted_availability(draw_schedule(space.templates, 2, space.seed, i)));
   // Adversarial: the first kStart of the same schedules, then kBudget - kStart searched.
   std::vector<std::pair<std::size_t, double>> starts;
   for (std::size_t i = 0; i < kStart; ++i)
@@ -71,12 +71,12 @@ TEST(ExploreSearch, BeatsRandomSearchWithTheSameBudgetOnAPlantedCorner) {
     for (const json& s : schedules) v.push_back(planted_availability(s));
     return std::optional<std::vector<double>>(v);
   };
-  const std::optional<SearchOutcome> s = adversarial_search(
-      space, kMinimizeAvailability, starts, {.runs = kBudget - kStart}, evaluate);
+  const std::optional<SearchOutcome> s = adversarial_search(space, kMinimizeAvailability, starts,
+                                                            {.runs = kBudget - kStart}, evaluate);
   ASSERT_TRUE(s && s->worst);
   const double adversarial_worst = s->tried[*s->worst].value;
-  std::printf("planted corner (optimum 0), %zu schedules: random %.3f, adversarial %.3f\n",
-              kBudget, random_worst, adversarial_worst);
+  std::printf("planted corner (optimum 0), %zu schedules: random %.3f, adversarial %.3f\n", kBudget,
+              random_worst, adversarial_worst);
   EXPECT_EQ(s->tried.size(), kBudget - kStart);
   EXPECT_EQ(evaluated, kBudget - kStart);
   EXPECT_EQ(batches, static_cast<std::size_t>(s->rounds));
@@ -146,7 +146,8 @@ TEST(ExploreSearch, OnTheSimulatedModelTheSearchGetsLowerThanRandomSchedules) {
   r.file = write_document(dir, adversarial);
   r.session.out = (dir / "adversarial").string();
   ASSERT_EQ(explore_file(r), 0);
-  const double random_worst = worst_of(dir / "random"), adversarial_worst = worst_of(dir / "adversarial");
+  const double random_worst = worst_of(dir / "random"),
+               adversarial_worst = worst_of(dir / "adversarial");
   const double corner = corner_availability();
   std::printf(
       "simulated planted model, 100 schedules: random %.3f%%, adversarial %.3f%%, corner %.3f%%\n",
