@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/bench.sh: builds faultline and the reference programs in Release, then prints issue 8's
 # table — M/M/1 and M/M/8 (rho 0.8) four ways (faultline, a minimal C++ loop, SimGrid, SimPy),
-# the guide topology at 1,000 rps for 1 and 24 virtual hours, and a 32-point sweep with
-# --jobs 1 and 2. Every queueing row is checked against theory before it is timed.
+# the guide topology at 1,000 rps for 1 and 24 virtual hours, a 32-point sweep with
+# --jobs 1 and 2, and explore's schedules per second on the guide topology (bench/explore_bench). Every queueing row is checked against theory before it is timed.
 #
 #   bench/bench.sh                 # the full table (about 10 minutes on 2 cores)
 #   RUNS=1 CUSTOMERS=200000 GUIDE_LONG_S=7200 bench/bench.sh    # a quick look
@@ -156,6 +156,14 @@ if grep -q '^  sweep' <<<"$usage"; then
 else
   echo "  faultline has no sweep command in this build: skipped"
 fi
+echo
+
+echo "explore: schedules per second, experiments/explore/db-recovery-race.json (guide topology)"
+cmake --build "$BUILD" --target explore_bench >/dev/null
+# One row per --jobs: the median of RUNS repetitions (the row itself when RUNS is 1).
+"$BUILD/bench/explore_bench" --benchmark_repetitions="$RUNS" --benchmark_display_aggregates_only=true \
+    --benchmark_format=console 2>/dev/null | grep -E '/real_time(_median)? ' |
+  sed -E 's/.*jobs:([0-9]+).*items_per_second=([0-9.]+[kM]?)\/s.*/  --jobs \1: \2 schedules\/s/'
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "${status:-0}"

@@ -16,7 +16,7 @@ constexpr const char* kUsage =
     "  run FILE... [--seed N] [--out DIR] [--set PATH=VALUE]... [--quiet] [--progress|--no-progress]\n"
     "  validate FILE...\n"
     "  sweep FILE [--jobs N] [--shard I/N] [--out DIR]\n"
-    "  merge DIR... [--out DIR]\n"
+    "  merge DIR... [--out DIR] [--jobs N]\n"
     "  explore FILE [--runs N] [--jobs N] [--out DIR] [--shard I/N]\n"
     "  compare BASELINE.json CURRENT.json [--tolerance PCT]\n"
     "  health FILE --at SECONDS\n"

@@ -1,15 +1,19 @@
-// `faultline merge DIR... [--out DIR]`: joins the folders of a batch's shards into one result,
-// the same, byte for byte, as the batch run whole (docs/sweeps.md). Options and folder lookup
-// only; the join itself is the planner's (sweep/sweep_session.h).
+// `faultline merge DIR... [--out DIR] [--jobs N]`: joins the folders of a batch's shards (a
+// sweep's or an explore's) into one result, the same, byte for byte, as the batch run whole
+// (docs/sweeps.md, docs/explore.md). Options, folder lookup and the choice of planner by
+// plan.json's format only; the join is batch/batch_session.h, through each planner's merge.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "batch/session_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "explore/explore_session.h"
 #include "sweep/sweep_session.h"
 
 namespace faultline::cli {
@@ -39,30 +43,43 @@ std::vector<std::string> batch_folders(const std::string& dir) {
 int merge_command(const Args& args) {
   po::options_description options("merge");
   std::vector<std::string> dirs;
-  sweep::MergeRequest request;
+  batch::SessionOptions session;
+  std::size_t top = 10;
+  int jobs = 0;
   // clang-format off
   options.add_options()
       ("dir", po::value(&dirs)->composing(), "shard folders (results/<name>/ or a shard's --out folder)")
-      ("out", po::value(&request.out), "results directory (default results/)")
-      ("top", po::value(&request.top), "points shown in the ranking (0: all; default 10)")
-      ("quiet,q", po::bool_switch(), "one line instead of the ranking");
+      ("out", po::value(&session.out), "results directory (default results/)")
+      ("jobs,j", po::value(&jobs), "explore: runs at once for shrinking and the search (default: the cores)")
+      ("top", po::value(&top), "sweep: points shown in the ranking (0: all; default 10)")
+      ("no-shrink", po::bool_switch(), "explore: reproducers hold the failing schedules as drawn")
+      ("quiet,q", po::bool_switch(), "a short summary only");
   // clang-format on
   po::variables_map vm;
   if (!parse_args("merge", args, options, "dir", &vm)) return 2;
   if (dirs.empty()) return usage_error("merge", "no shard folder given");
+  if (jobs < 0) return usage_error("merge", "--jobs must be at least 1");
+  session.jobs =
+      jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  session.quiet = vm["quiet"].as<bool>();
 
+  std::vector<std::string> folders;
   for (const auto& d : dirs) {
     const auto found = batch_folders(d);
     if (found.empty()) {
-      fmt::print(
-          stderr,
-          "faultline merge: {}: no plan.json here or in its subfolders (not a sweep folder)\n", d);
+      fmt::print(stderr,
+                 "faultline merge: {}: no plan.json here or in its subfolders (not a sweep or "
+                 "explore folder)\n",
+                 d);
       return 2;
     }
-    request.folders.insert(request.folders.end(), found.begin(), found.end());
+    folders.insert(folders.end(), found.begin(), found.end());
   }
-  request.quiet = vm["quiet"].as<bool>();
-  return sweep::merge_sweep(request);
+  // The first folder's plan says which planner joins them; a folder of another kind then fails
+  // to read as that kind.
+  if (explore::is_explore_folder(folders.front()))
+    return explore::merge_explore(folders, session, !vm["no-shrink"].as<bool>());
+  return sweep::merge_sweep(folders, session, top);
 }
 
 }  // namespace faultline::cli

@@ -1,16 +1,7 @@
 // `faultline sweep FILE [--jobs N] [--shard I/N] [--out DIR]` (docs/sweeps.md): options only;
-// the sweep itself is sweep/sweep_session.h.
-#include <fmt/core.h>
-
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
-
-#include "batch/shard.h"
+// the sweep itself is sweep/sweep_session.h on the batch engine.
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "monitoring/terminal.h"
 #include "sweep/sweep_session.h"
 
 namespace faultline::cli {
@@ -19,42 +10,17 @@ namespace po = boost::program_options;
 
 int sweep_command(const Args& args) {
   po::options_description options("sweep");
-  std::vector<std::string> files, sets;
+  BatchOptions batch;
   sweep::SweepRequest request;
-  int jobs = 0;
-  // clang-format off
-  options.add_options()
-      ("file", po::value(&files)->composing(), "experiment file with a sweep block")
-      ("jobs,j", po::value(&jobs), "runs at once (default: the number of cores)")
-      ("shard", po::value<std::string>(), "I/N: run the I-th (from 0) of N slices of the runs")
-      ("shard-count", po::value<std::string>(), "N, with JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)")
-      ("out", po::value(&request.out), "results directory (default results/)")
-      ("set", po::value(&sets)->composing(), "PATH=VALUE override of the file, repeatable")
-      ("top", po::value(&request.top), "points shown in the ranking (0: all; default 10)")
-      ("quiet,q", po::bool_switch(), "one line instead of the ranking")
-      ("progress", po::bool_switch(), "progress line on stderr even when not a terminal")
-      ("no-progress", po::bool_switch(), "no progress line");
-  // clang-format on
+  add_batch_options(&options, &batch, "a sweep");
+  options.add_options()("top", po::value(&request.top),
+                        "points shown in the ranking (0: all; default 10)");
   po::variables_map vm;
   if (!parse_args("sweep", args, options, "file", &vm)) return 2;
-  if (files.size() != 1) return usage_error("sweep", "expected exactly one experiment file");
-  if (jobs < 0) return usage_error("sweep", "--jobs must be at least 1");
-  if (jobs == 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  batch::ShardOptions shard_options;
-  if (vm.count("shard")) shard_options.shard = vm["shard"].as<std::string>();
-  if (vm.count("shard-count")) shard_options.shard_count = vm["shard-count"].as<std::string>();
-  std::string error;
-  const std::optional<batch::Shard> shard = batch::pick_shard(shard_options, &error);
-  if (!shard) return usage_error("sweep", error);
-
-  request.file = files[0];
-  request.sets = sets;
-  request.jobs = jobs;
-  request.shard = *shard;
-  request.quiet = vm["quiet"].as<bool>();
-  request.progress = monitoring::stderr_is_terminal();
-  if (vm["progress"].as<bool>()) request.progress = true;
-  if (vm["no-progress"].as<bool>()) request.progress = false;
+  if (const int status = read_batch_options("sweep", vm, &batch); status != 0) return status;
+  request.file = batch.file();
+  request.sets = batch.sets;
+  request.session = batch.session;
   return sweep::sweep_file(request);
 }
 

@@ -42,6 +42,9 @@ inline constexpr std::int64_t kMaxSweepSamples = 1'000'000;  // random-search co
 // explore: schedules times seeds, faults per schedule, templates, and the template corners
 // (kinds x targets x 2) the loader validates one by one.
 inline constexpr std::int64_t kMaxExploreRuns = 1'000'000;
+// The adversarial search's climbers and moves per climber and round (explore.search).
+inline constexpr std::int64_t kMaxExploreRestarts = 100;
+inline constexpr std::int64_t kMaxExploreNeighbors = 100;
 inline constexpr std::int64_t kMaxExploreFaults = 20;
 inline constexpr std::size_t kMaxExploreTemplates = 100;
 inline constexpr std::size_t kMaxExploreCorners = 2'000;

@@ -98,6 +98,22 @@ void read_explore(const Fields& root, Experiment& e) {
   if (auto o = f.string("objective", Need::kOptional, 1024); o && o->empty()) {
     ctx.error(f.pointer("objective"), "must not be empty");
   }
+  // The adversarial search's budget (explore/explore_search.h): it climbs the objective, so it
+  // needs one.
+  if (const json* search = f.object("search", Need::kOptional)) {
+    if (!f.has("objective")) {
+      ctx.error(f.pointer("search"),
+                "needs an \"objective\" to search for (e.g. \"minimize availability\")");
+    }
+    const Fields s(ctx, *search, f.pointer("search"), Keys::kExploreSearch);
+    const auto search_runs = s.integer("runs", 0, kMaxExploreRuns);
+    s.integer("restarts", 1, kMaxExploreRestarts);
+    s.integer("neighbors", 1, kMaxExploreNeighbors);
+    if (search_runs && seeds && *search_runs * *seeds > kMaxExploreRuns) {
+      ctx.error(s.pointer("runs"), fmt::format("runs times seeds is {}; the limit is {}",
+                                               *search_runs * *seeds, kMaxExploreRuns));
+    }
+  }
   e.explore = *explore;
 }
 

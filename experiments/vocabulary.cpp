@@ -85,11 +85,14 @@ const std::vector<KeySet>& all_key_sets() {
        "/$defs/dist_empirical",
        {"dist", "points", "file", "prometheus", "unit", "metric", "labels"}},
       {Keys::kReport, "/$defs/report", {"latency_axis", "metrics_epoch_s"}},
-      {Keys::kExplore, "/$defs/explore", {"faults", "max_faults", "runs", "seeds", "objective"}},
+      {Keys::kExplore,
+       "/$defs/explore",
+       {"faults", "max_faults", "runs", "seeds", "objective", "search"}},
       {Keys::kExploreFault,
        "/$defs/fault_template",
        {"target", "kind", "start_s", "duration_s", "probability", "add_ms", "factor", "rate",
         "status", "concurrency", "period_s", "down_fraction"}},
+      {Keys::kExploreSearch, "/$defs/explore_search", {"runs", "restarts", "neighbors"}},
   };
   return kSets;
 }

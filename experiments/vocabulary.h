@@ -48,6 +48,7 @@ enum class Keys {
   kReport,
   kExplore,
   kExploreFault,
+  kExploreSearch,
 };
 
 struct KeySet {

@@ -365,6 +365,7 @@ void World::finish() {
     c.executions += s.executions;
     c.cache_hits += s.cache_hits;
     c.joined_in_flight += s.joined_in_flight;
+    c.overlapping_executions += co->overlapping_executions();
   }
   // An interrupted run reports what it measured; only a whole run drains.
   if (measured_until_ == end_) drain();

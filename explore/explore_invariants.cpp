@@ -33,6 +33,8 @@ std::vector<std::string> broken_invariants(const sim::Metrics& metrics) {
   std::uint64_t by_status = 0;
   for (const auto& [status, count] : t.by_status) by_status += count;
   if (by_status != t.total) broken.push_back("invariant: the answers by status add up to total");
+  if (metrics.coalescing().overlapping_executions != 0)
+    broken.push_back("invariant: a coalesced key has at most one call in flight");
   for (const sim::BreakerMetrics& b : metrics.breakers()) {
     if (!follows_state_machine(b))
       broken.push_back(fmt::format("invariant: breaker {} follows its state machine", b.name));

@@ -1,7 +1,8 @@
 // Invariants: what must hold of every run whatever its faults, checked from its metrics — the
 // totals add up, every breaker's transitions follow the state machine, no call passes an OPEN
-// breaker. A broken one is a simulator or resilience bug, never a configuration's weakness;
-// explore reports it like a failed check, under the name given here.
+// breaker, a coalesced key has at most one call in flight. A broken one is a simulator or
+// resilience bug, never a configuration's weakness; explore reports it like a failed check,
+// under the name given here.
 //
 //   for (const std::string& name : broken_invariants(*run.outcome.metrics)) ...
 //

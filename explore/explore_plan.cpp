@@ -49,6 +49,12 @@ std::optional<ExplorePlan> make_plan(const json& document, std::uint64_t seed,
     }
   }
   const auto runs = explore.at("runs").get<std::size_t>();
+  if (plan.objective) {
+    const json search = explore.value("search", json::object());
+    plan.search_runs = search.value("runs", runs);
+    plan.restarts = search.value("restarts", 2);
+    plan.neighbors = search.value("neighbors", 8);
+  }
   plan.schedules.reserve(runs);
   for (std::size_t i = 0; i < runs; ++i)
     plan.schedules.push_back({i, draw_schedule(explore.at("faults"), plan.max_faults, seed, i)});
@@ -68,6 +74,8 @@ std::vector<RunRef> shard_runs(const ExplorePlan& plan, const batch::Shard& shar
 }
 
 std::string schedule_id(std::size_t schedule) { return fmt::format("s{:04}", schedule); }
+
+std::string search_id(std::size_t step) { return fmt::format("a{:04}", step); }
 
 std::string run_id(const ExplorePlan& plan, const RunRef& run) {
   return fmt::format("{}-r{}", schedule_id(run.schedule), run.replication);

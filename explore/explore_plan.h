@@ -36,6 +36,11 @@ struct ExplorePlan {
   int max_faults = 1;
   std::size_t file_faults = 0;  // the file's own faults; the drawn ones come after
   std::optional<batch::Objective> objective;
+  // With an objective, the adversarial search after the random schedules (explore.search;
+  // explore/explore_search.h): schedules it may try, climbers, moves per climber and round.
+  std::size_t search_runs = 0;
+  int restarts = 2;
+  int neighbors = 8;
   std::string hash;  // 16 hex digits of the document, seed and version
   std::vector<ExploreSchedule> schedules;
   std::size_t run_count() const { return schedules.size() * static_cast<std::size_t>(seeds); }
@@ -63,6 +68,7 @@ std::optional<ExplorePlan> make_plan(const nlohmann::json& document, std::uint64
 std::vector<RunRef> all_runs(const ExplorePlan& plan);
 std::vector<RunRef> shard_runs(const ExplorePlan& plan, const batch::Shard& shard);
 std::string schedule_id(std::size_t schedule);                   // "s0007"
+std::string search_id(std::size_t step);                         // "a0012": the search's 13th
 std::string run_id(const ExplorePlan& plan, const RunRef& run);  // "s0007-r1"
 
 // The standalone experiment of schedule `schedule` with seed `seed`: the file without its

@@ -6,6 +6,7 @@
 #include <map>
 #include <system_error>
 
+#include "explore/explore_html.h"
 #include "monitoring/atomic_file.h"
 
 namespace faultline::explore {
@@ -62,8 +63,22 @@ std::string slug(const std::string& text) {
   return s.empty() ? "check" : s;
 }
 
+std::vector<std::pair<std::size_t, double>> schedule_values(const ExplorePlan& plan,
+                                                            const std::vector<RunResult>& results) {
+  std::vector<std::pair<std::size_t, double>> values;
+  if (!plan.objective) return values;
+  const auto seeds = static_cast<std::size_t>(plan.seeds);
+  for (const ExploreSchedule& s : plan.schedules) {
+    double sum = 0;
+    for (std::size_t r = 0; r < seeds; ++r)
+      sum += results.at(s.index * seeds + r)["metrics"].value(plan.objective->metric, 0.0);
+    values.emplace_back(s.index, sum / static_cast<double>(seeds));
+  }
+  return values;
+}
+
 ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results,
-                       const ShrinkFn& shrink) {
+                       const ShrinkFn& shrink, const SearchOutcome* search) {
   ExploreReport report;
   const auto seeds = static_cast<std::size_t>(plan.seeds);
   std::map<std::string, std::size_t> group_of;  // check -> index in report.groups
@@ -169,6 +184,45 @@ ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& re
     o["worst_schedule"] = schedule_id(*worst);
     o["value"] = objective_values[*worst];
     o["faults"] = plan.schedules[*worst].faults;
+    // The worst of all: the random one unless the search found a worse one.
+    json worst_faults = plan.schedules[*worst].faults;
+    std::string worst_id = schedule_id(*worst);
+    double worst_value = objective_values[*worst];
+    if (search != nullptr) {
+      ordered_json a;
+      a["runs"] = search->tried.size();
+      a["budget"] = plan.search_runs;
+      a["restarts"] = plan.restarts;
+      a["neighbors"] = plan.neighbors;
+      a["rounds"] = search->rounds;
+      a["climber_restarts"] = search->restarts_done;
+      a["start_value"] = objective_values[*worst];
+      if (search->worst) {
+        const SearchStep& w = search->tried[*search->worst];
+        a["worst_schedule"] = search_id(*search->worst);
+        a["value"] = w.value;
+        a["faults"] = w.faults;
+        if (batch::better(*plan.objective, w.value, worst_value)) {
+          worst_faults = w.faults;
+          worst_id = search_id(*search->worst);
+          worst_value = w.value;
+        }
+      }
+      a["worst_by_round"] = search->worst_by_round;
+      o["search"] = std::move(a);
+    }
+    report.worst_reproducer =
+        fmt::format("reproducers/worst-{}.json", slug(plan.objective->metric));
+    report.worst_document = document_with_faults(plan, worst_faults, plan.seed);
+    report.worst_document["description"] = fmt::format(
+        "The worst schedule of explore {} ({}) for \"{}\": {} gives {} = {} (the mean over {} "
+        "seeds; this file runs seed {}).",
+        plan.name, plan.file, plan.objective->text, worst_id, plan.objective->metric,
+        shortest(worst_value), plan.seeds, plan.seed);
+    o["worst"] = {{"schedule", worst_id},
+                  {"value", worst_value},
+                  {"faults", worst_faults},
+                  {"reproducer", report.worst_reproducer}};
     j["objective"] = std::move(o);
   }
   j["schedules"] = std::move(schedules);
@@ -184,6 +238,12 @@ bool write_report(const ExploreReport& report, const std::string& dir, std::stri
                                        g.document.dump(2) + "\n", error))
       return false;
   }
+  if (!report.worst_reproducer.empty() &&
+      !monitoring::write_file_atomic(fmt::format("{}/{}", dir, report.worst_reproducer),
+                                     report.worst_document.dump(2) + "\n", error))
+    return false;
+  if (!monitoring::write_file_atomic(dir + "/explore.html", explore_html(report), error))
+    return false;
   return monitoring::write_file_atomic(dir + "/explore.csv", report.csv, error) &&
          monitoring::write_file_atomic(
              dir + "/explore.json",

@@ -18,6 +18,7 @@
 
 #include "explore/explore_plan.h"
 #include "explore/explore_runs.h"
+#include "explore/explore_search.h"
 
 namespace faultline::explore {
 
@@ -46,14 +47,25 @@ struct ExploreReport {
   std::string csv;                   // explore.csv
   std::vector<FailureGroup> groups;  // by first schedule, then check name
   std::size_t failing_schedules = 0;
+  // With an objective: the worst schedule found (random or searched) as a standalone
+  // experiment, "reproducers/worst-<metric>.json".
+  std::string worst_reproducer;
+  nlohmann::json worst_document;
   bool found() const { return !groups.empty(); }
 };
 
-// With `shrink`, each group's reproducer holds the schedule it returns.
-ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results,
-                       const ShrinkFn& shrink = {});
+// The objective's value of every random schedule (the mean over its seeds), with its index, in
+// plan order: the adversarial search's starts. Empty without an objective.
+std::vector<std::pair<std::size_t, double>> schedule_values(const ExplorePlan& plan,
+                                                            const std::vector<RunResult>& results);
 
-// Writes explore.json, explore.csv and reproducers/ into `dir`, each file whole
+// With `shrink`, each group's reproducer holds the schedule it returns; with `search`, the
+// objective section reports the adversarial search and the worst schedule is the worse of the
+// random and searched ones.
+ExploreReport conclude(const ExplorePlan& plan, const std::vector<RunResult>& results,
+                       const ShrinkFn& shrink = {}, const SearchOutcome* search = nullptr);
+
+// Writes explore.json, explore.csv, explore.html and reproducers/ into `dir`, each file whole
 // (monitoring/atomic_file.h); reproducers of an earlier explore there are removed first.
 bool write_report(const ExploreReport& report, const std::string& dir, std::string* error);
 

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "batch/batch_progress.h"
-#include "batch/interrupt.h"
+#include "batch/batch_session.h"
 #include "experiments/loader.h"
 #include "explore/explore_plan.h"
 #include "explore/explore_report.h"
 #include "explore/explore_runs.h"
+#include "explore/explore_search.h"
 #include "explore/explore_shrink.h"
 
 namespace faultline::explore {
@@ -33,6 +33,137 @@ bool validate_schedules(const ExplorePlan& plan) {
   return ok;
 }
 
+class ExplorePlanner final : public batch::PlanPlanner<ExplorePlan, RunRef> {
+ public:
+  ExplorePlanner(ExplorePlan plan, bool shrink)
+      : PlanPlanner(plan, all_runs(plan)), shrink_(shrink) {}
+
+  std::string kind() const override { return "explore"; }
+  std::string folder(const std::string& out) const override { return explore_dir(out, plan_.name); }
+  std::string result_format() const override { return kRunFormat; }
+  void fill(std::size_t index, const batch::ExperimentRun& run, RunResult* out) const override {
+    const RunRef& ref = runs_[index];
+    fill_result(run_id(plan_, ref), ref.schedule, ref.replication, run, out);
+  }
+  std::string describe() const override {
+    return fmt::format("{} schedules of up to {} faults x {} seeds = {} runs",
+                       plan_.schedules.size(), plan_.max_faults, plan_.seeds, plan_.run_count());
+  }
+  std::vector<std::string> outputs() const override {
+    return {"explore.json", "explore.csv", "explore.html", "reproducers"};
+  }
+  int conclude(const std::vector<RunResult>& results, const std::string& dir,
+               const batch::SessionOptions& options) const override;
+
+ private:
+  // The search's schedules, each run `seeds` times into points/ (a0012-r0.json...): their
+  // objective values, the mean over the seeds.
+  std::optional<std::vector<double>> evaluate(const std::vector<json>& schedules, std::size_t first,
+                                              const std::string& dir,
+                                              const batch::SessionOptions& options,
+                                              int* status) const;
+  void print(const ExploreReport& report, const std::string& dir) const;
+
+  bool shrink_;
+};
+
+std::optional<std::vector<double>> ExplorePlanner::evaluate(const std::vector<json>& schedules,
+                                                            std::size_t first,
+                                                            const std::string& dir,
+                                                            const batch::SessionOptions& options,
+                                                            int* status) const {
+  std::vector<batch::BatchRun> runs;
+  for (std::size_t k = 0; k < schedules.size(); ++k) {
+    for (int r = 0; r < plan_.seeds; ++r) {
+      runs.push_back({fmt::format("{}-r{}", search_id(first + k), r),
+                      document_with_faults(plan_, schedules[k], replication_seed(plan_, r))});
+    }
+  }
+  const auto seeds = static_cast<std::size_t>(plan_.seeds);
+  const auto results = batch::run_more(
+      plan_.name + " search", runs, dir + "/points", kRunFormat, plan_.file,
+      [&](std::size_t i, const batch::ExperimentRun& run, RunResult* out) {
+        fill_result(runs[i].id, search_id(first + i / seeds), static_cast<int>(i % seeds), run,
+                    out);
+      },
+      options, status);
+  if (!results) return std::nullopt;
+  std::vector<double> values(schedules.size(), 0.0);
+  for (std::size_t i = 0; i < results->size(); ++i)
+    values[i / seeds] += (*results)[i]["metrics"].value(plan_.objective->metric, 0.0);
+  for (double& v : values) v /= static_cast<double>(seeds);
+  return values;
+}
+
+int ExplorePlanner::conclude(const std::vector<RunResult>& results, const std::string& dir,
+                             const batch::SessionOptions& options) const {
+  std::optional<SearchOutcome> search;
+  if (plan_.objective && plan_.search_runs > 0) {
+    int status = 0;
+    search = adversarial_search(
+        {plan_.document.at("explore").at("faults"), plan_.max_faults, plan_.seed}, *plan_.objective,
+        schedule_values(plan_, results),
+        {.runs = plan_.search_runs, .restarts = plan_.restarts, .neighbors = plan_.neighbors},
+        [&](const std::vector<json>& schedules, std::size_t first) {
+          return evaluate(schedules, first, dir, options, &status);
+        });
+    if (!search) return status;
+  }
+  ShrinkFn shrink;
+  if (shrink_) {
+    shrink = [&](const FailureGroup& g, const json& faults) -> std::optional<Shrunk> {
+      ShrinkOutcome s = shrink_schedule(plan_, faults, g.first_seed, g.check);
+      return Shrunk{std::move(s.faults), s.runs};
+    };
+  }
+  const ExploreReport report =
+      explore::conclude(plan_, results, shrink, search ? &*search : nullptr);
+  std::string error;
+  if (!write_report(report, dir, &error)) {
+    fmt::print(stderr, "faultline: {}\n", error);
+    return 2;
+  }
+  if (!options.quiet) print(report, dir);
+  return report.found() ? 1 : 0;
+}
+
+void ExplorePlanner::print(const ExploreReport& report, const std::string& dir) const {
+  if (!report.found()) {
+    fmt::print("no failing schedule in {} schedules\n", plan_.schedules.size());
+  } else {
+    fmt::print("{} of {} schedules fail; {} failure groups:\n", report.failing_schedules,
+               plan_.schedules.size(), report.groups.size());
+    for (const FailureGroup& g : report.groups) {
+      fmt::print(
+          "  ✗ {} — {} schedules, first {} (seed {}): {} faults{}\n      reproduce: "
+          "faultline run {}/{}\n",
+          g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed, g.faults.size(),
+          g.shrink_runs
+              ? fmt::format(", shrunk from {} in {} runs",
+                            plan_.schedules[g.first_schedule].faults.size(), *g.shrink_runs)
+              : "",
+          dir, g.reproducer);
+    }
+  }
+  if (plan_.objective) {
+    const auto& o = report.json["objective"];
+    fmt::print("worst random schedule for \"{}\": {} with {} = {}\n", plan_.objective->text,
+               o["worst_schedule"].get<std::string>(), plan_.objective->metric, o["value"].dump());
+    if (o.contains("search")) {
+      const auto& a = o["search"];
+      fmt::print("adversarial search: {} schedules in {} rounds, worst {} = {}{}\n",
+                 a["runs"].get<std::size_t>(), a["rounds"].get<int>(), plan_.objective->metric,
+                 o["worst"]["value"].dump(),
+                 a.contains("worst_schedule") && o["worst"]["schedule"] == a["worst_schedule"]
+                     ? fmt::format(" ({})", a["worst_schedule"].get<std::string>())
+                     : " (no worse than the random schedules)");
+    }
+    fmt::print("      reproduce: faultline run {}/{}\n", dir, report.worst_reproducer);
+  }
+  fmt::print("wrote {}/explore.json, explore.csv, explore.html{}\n", dir,
+             report.found() || plan_.objective ? ", reproducers/" : "");
+}
+
 }  // namespace
 
 std::string explore_dir(const std::string& out, const std::string& name) {
@@ -52,94 +183,21 @@ int explore_file(const ExploreRequest& request) {
     return 2;
   }
   std::vector<experiments::Diagnostic> problems;
-  const std::optional<ExplorePlan> plan =
+  std::optional<ExplorePlan> plan =
       make_plan(experiment.source, experiment.seed, request.file, &problems);
   for (const auto& d : problems) fmt::print(stderr, "{}\n", experiments::format(d));
   if (!plan || !validate_schedules(*plan)) return 2;
+  return batch::run_session(ExplorePlanner(std::move(*plan), request.shrink), request.session);
+}
 
-  const std::string dir = explore_dir(request.out, plan->name);
-  const batch::Shard& shard = request.shard;
-  const std::vector<RunRef> runs = shard_runs(*plan, shard);
-  if (!request.quiet) {
-    fmt::print("explore {}: {} schedules of up to {} faults x {} seeds = {} runs{}, {} at once\n",
-               plan->name, plan->schedules.size(), plan->max_faults, plan->seeds, plan->run_count(),
-               shard.count > 1
-                   ? fmt::format(" (shard {}/{}: {} runs)", shard.index, shard.count, runs.size())
-                   : "",
-               request.jobs);
-    std::fflush(stdout);
-  }
+bool is_explore_folder(const std::string& folder) {
+  return batch::plan_format(folder) == kPlanFormat;
+}
 
-  batch::install_interrupt_handlers();
-  batch::BatchProgress bar(plan->name, runs.size(), request.progress);
-  const RunnerStats stats =
-      run_explore(*plan, runs, {.jobs = request.jobs, .points_dir = dir + "/points"},
-                  [&](std::size_t finished, std::size_t ran) { bar.update(finished, ran); });
-  bar.finish();
-  for (const auto& e : stats.errors) fmt::print(stderr, "faultline: {}\n", e);
-  if (stats.interrupted) {
-    fmt::print(stderr,
-               "faultline: interrupted; {} runs saved in {}/points/, the same command resumes\n",
-               stats.reused + stats.ran, dir);
-    return batch::interrupted_exit_code();
-  }
-  if (!stats.errors.empty()) return 2;
-
-  // A shard concludes only when every run of the plan is there (the last shard on a shared
-  // folder).
-  const std::vector<std::optional<RunResult>> found = collect_results(*plan, {dir + "/points"});
-  std::vector<RunResult> results;
-  for (const auto& r : found) {
-    if (r) results.push_back(*r);
-  }
-  if (results.size() < found.size()) {
-    fmt::print("shard {}/{} done: {} of {} runs in {}/points/; the last shard concludes\n",
-               shard.index, shard.count, results.size(), found.size(), dir);
-    return 0;
-  }
-  ShrinkFn shrink;
-  if (request.shrink) {
-    shrink = [&](const FailureGroup& g, const json& faults) -> std::optional<Shrunk> {
-      ShrinkOutcome s = shrink_schedule(*plan, faults, g.first_seed, g.check);
-      return Shrunk{std::move(s.faults), s.runs};
-    };
-  }
-  const ExploreReport report = conclude(*plan, results, shrink);
-  std::string error;
-  if (!write_report(report, dir, &error)) {
-    fmt::print(stderr, "faultline: {}\n", error);
-    return 2;
-  }
-  if (!request.quiet) {
-    if (!report.found()) {
-      fmt::print("no failing schedule in {} schedules\n", plan->schedules.size());
-    } else {
-      fmt::print("{} of {} schedules fail; {} failure groups:\n", report.failing_schedules,
-                 plan->schedules.size(), report.groups.size());
-      for (const FailureGroup& g : report.groups) {
-        fmt::print(
-            "  ✗ {} — {} schedules, first {} (seed {}): {} faults{}\n      reproduce: "
-            "faultline run {}/{}\n",
-            g.check, g.schedules, schedule_id(g.first_schedule), g.first_seed, g.faults.size(),
-            g.shrink_runs
-                ? fmt::format(", shrunk from {} in {} runs",
-                              plan->schedules[g.first_schedule].faults.size(), *g.shrink_runs)
-                : "",
-            dir, g.reproducer);
-      }
-    }
-    if (plan->objective) {
-      const auto& o = report.json["objective"];
-      fmt::print("worst for \"{}\": {} with {} = {}\n", plan->objective->text,
-                 o["worst_schedule"].get<std::string>(), plan->objective->metric,
-                 o["value"].dump());
-    }
-    fmt::print("wrote {}/explore.json, explore.csv{}\n", dir,
-               report.found() ? ", reproducers/" : "");
-  }
-  const int status = report.found() ? 1 : 0;
-  // As for sweep: a shard's status says whether its own runs are done.
-  return shard.count > 1 && status == 1 ? 0 : status;
+int merge_explore(const std::vector<std::string>& folders, const batch::SessionOptions& options,
+                  bool shrink) {
+  return batch::merge_session(
+      folders, batch::planner_reader<ExplorePlanner>(read_plan_file, shrink), options);
 }
 
 }  // namespace faultline::explore

@@ -1,8 +1,10 @@
-// ExploreSession: `faultline explore` once its options are parsed — load the file, plan the
-// schedules, check every schedule's document, run this shard's runs on the batch engine, and
-// conclude when every run of the plan is in OUT/<name>-explore/points/ (docs/explore.md).
+// ExploreSession: the explore planner on the batch engine (batch/batch_session.h) — `faultline
+// explore` once its options are parsed (load the file, plan the schedules, check every
+// schedule's document, run, then conclude: shrink the failures, run the adversarial search when
+// there is an objective, write explore.json/.csv/.html and the reproducers) and the explore
+// half of `faultline merge` (docs/explore.md).
 //
-//   int status = explore_file({.file = "experiments/x.json", .jobs = 2});
+//   int status = explore_file({.file = "experiments/x.json", .session = {.jobs = 2}});
 //
 // Prints to stdout/stderr; returns the exit status (1 a failing schedule found, 0 none, 2 bad
 // input, 130/143 interrupted).
@@ -12,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "batch/shard.h"
+#include "batch/session_options.h"
 
 namespace faultline::explore {
 
@@ -20,12 +22,8 @@ struct ExploreRequest {
   std::string file;
   std::vector<std::string> sets;  // --set PATH=VALUE
   std::optional<long long> runs;  // --runs: explore.runs
-  std::string out = "results";
-  int jobs = 1;
-  batch::Shard shard;
-  bool quiet = false;
-  bool progress = false;
-  bool shrink = true;  // --no-shrink: reproducers hold the schedules as drawn
+  bool shrink = true;             // --no-shrink: reproducers hold the schedules as drawn
+  batch::SessionOptions session;
 };
 
 // The folder an explore of experiment `name` writes: OUT/<name>-explore (beside, not inside,
@@ -33,5 +31,12 @@ struct ExploreRequest {
 std::string explore_dir(const std::string& out, const std::string& name);
 
 int explore_file(const ExploreRequest& request);
+
+// Whether `folder`/plan.json is an explore's.
+bool is_explore_folder(const std::string& folder);
+// `faultline merge` of explore shard folders (batch::merge_session with the explore planner
+// read from each folder's plan.json): shrinking and the search run here, on options.jobs.
+int merge_explore(const std::vector<std::string>& folders, const batch::SessionOptions& options,
+                  bool shrink);
 
 }  // namespace faultline::explore

@@ -77,6 +77,9 @@ struct FaultMetrics {
 
 struct CoalescingMetrics {
   std::uint64_t requests = 0, executions = 0, cache_hits = 0, joined_in_flight = 0;
+  // Executions started while one of the same key ran (sim/step_coalescer.h): 0 unless the
+  // coalescer is broken; explore's invariant checks it.
+  std::uint64_t overlapping_executions = 0;
 };
 
 // State of every breaker at the end of each second, for the timeline and alert rules.

@@ -1,13 +1,31 @@
 #include "sim/step_coalescer.h"
 
+#include <algorithm>
+
 namespace faultline::sim {
+
+void StepCoalescer::started(std::uint64_t key) {
+  if (std::find(running_.begin(), running_.end(), key) != running_.end()) ++overlapping_;
+  running_.push_back(key);
+}
+
+void StepCoalescer::finished(std::uint64_t key) {
+  const auto it = std::find(running_.begin(), running_.end(), key);
+  if (it == running_.end()) return;
+  *it = running_.back();
+  running_.pop_back();
+}
 
 void StepCoalescer::join(StepRunner& runner, const StepSpec& step, std::uint64_t key, OpId waiter) {
   joining_ = true;
   coalescer_.coalesce(
       key, step.coalesce_ttl,
-      [&runner, &step](Coalescer::Completion complete) {
-        runner.run_shared(step, [complete](CallStatus s) { complete({s == CallStatus::kOk, s}); });
+      [this, &runner, &step, key](Coalescer::Completion complete) {
+        started(key);
+        runner.run_shared(step, [this, complete, key](CallStatus s) {
+          finished(key);
+          complete({s == CallStatus::kOk, s});
+        });
       },
       [this, &runner, waiter](const Coalescer::Result& r) {
         const CallStatus s = r.ok ? CallStatus::kOk : r.value;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "resilience/coalescer_config.h"
 #include "resilience/request_coalescer.h"
@@ -30,10 +31,21 @@ class StepCoalescer {
   void join(StepRunner& runner, const StepSpec& step, std::uint64_t key, OpId waiter);
 
   const Coalescer::Counters& counters() const { return coalescer_.counters(); }
+  // Executions started while another execution of the same key was running: the coalescer's
+  // promise is that there are none (explore's invariant "a coalesced key has at most one call
+  // in flight"), counted here, outside the coalescer, from the calls it actually starts.
+  std::uint64_t overlapping_executions() const { return overlapping_; }
 
  private:
+  void started(std::uint64_t key);
+  void finished(std::uint64_t key);
+
   Coalescer coalescer_;
   bool joining_ = false;
+  // Keys with an execution running, one entry per execution. A linear scan: as many entries as
+  // executions in flight, and the vector's capacity is reused (no allocation once warmed up).
+  std::vector<std::uint64_t> running_;
+  std::uint64_t overlapping_ = 0;
 };
 
 }  // namespace faultline::sim

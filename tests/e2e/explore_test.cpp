@@ -75,6 +75,56 @@ TEST(ExploreCli, BadInputExitsTwoWithTheTemplatesPointer) {
   EXPECT_EQ(run_faultline("validate " + write_doc(dir, doc)).exit_code, 2);
 }
 
+// Two shards in folders of their own, joined by `faultline merge`, give the explore.json of the
+// unsharded run byte for byte, as do --jobs 1 and --jobs 2; with an objective, the adversarial
+// search runs where the batch concludes (here, in merge) and gives the same too.
+TEST(ExploreCli, ShardsMergedAndAnyJobsGiveTheSameExploreJson) {
+  ScratchDir dir;
+  json doc = planted();
+  doc["explore"]["max_faults"] = 2;
+  doc["explore"]["runs"] = 8;
+  doc["explore"]["objective"] = "minimize availability";
+  doc["explore"]["search"] = {{"runs", 12}, {"restarts", 2}, {"neighbors", 3}};
+  const std::string file = write_doc(dir, doc);
+  const std::string out = " --no-progress --out " + dir.str();
+  ASSERT_EQ(run_faultline("explore " + file + " --jobs 1" + out + "/j1").exit_code, 1);
+  ASSERT_EQ(run_faultline("explore " + file + " --jobs 2" + out + "/j2").exit_code, 1);
+  for (int i = 0; i < 2; ++i) {
+    const auto r = run_faultline("explore " + file + " --jobs 2 --shard " + std::to_string(i) +
+                                 "/2" + out + "/s" + std::to_string(i));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_FALSE(fs::exists(dir.path() / ("s" + std::to_string(i)) / "planted-explore/explore.json"));
+  }
+  // One shard is not the whole explore: merge refuses and names what is missing.
+  const auto partial = run_faultline("merge " + dir.str() + "/s0 --out " + dir.str() + "/m");
+  EXPECT_EQ(partial.exit_code, 2) << partial.output;
+  EXPECT_NE(partial.output.find("runs of planted are missing (first: s0001-r0"), std::string::npos)
+      << partial.output;
+  const auto merged = run_faultline("merge " + dir.str() + "/s0 " + dir.str() +
+                                    "/s1/planted-explore --jobs 2 --out " + dir.str() + "/m");
+  ASSERT_EQ(merged.exit_code, 1) << merged.output;  // a failing schedule was found
+  EXPECT_NE(merged.output.find("adversarial search: 12 schedules"), std::string::npos)
+      << merged.output;
+  const std::string whole = read_file(dir.path() / "j1/planted-explore/explore.json");
+  ASSERT_FALSE(whole.empty());
+  EXPECT_NE(whole.find("\"search\""), std::string::npos);
+  for (const char* name : {"explore.json", "explore.csv", "explore.html",
+                           "reproducers/01-breaker-db-never-opens.json",
+                           "reproducers/worst-availability.json"}) {
+    const std::string one = read_file(dir.path() / "j1/planted-explore" / name);
+    EXPECT_FALSE(one.empty()) << name;
+    EXPECT_EQ(one, read_file(dir.path() / "j2/planted-explore" / name)) << name;
+    EXPECT_EQ(one, read_file(dir.path() / "m/planted-explore" / name)) << name;
+  }
+  // A sweep's folder and an explore's are not one batch.
+  fs::create_directories(dir.path() / "sweep");
+  write_file((dir.path() / "sweep/plan.json").string(), R"({"format": "faultline-sweep-plan/1"})");
+  const auto mixed = run_faultline("merge " + dir.str() + "/m/planted-explore " + dir.str() +
+                                   "/sweep --out " + dir.str() + "/x");
+  EXPECT_EQ(mixed.exit_code, 2) << mixed.output;
+  EXPECT_NE(mixed.output.find("not a faultline explore plan"), std::string::npos) << mixed.output;
+}
+
 // The bundled example (experiments/explore/, docs/explore.md): the guide's database breaker's
 // recovery races a second fault; the fixed configuration survives the same budget.
 TEST(ExploreCli, BundledRaceIsFoundShrunkAndReproducedAndTheFixSurvives) {

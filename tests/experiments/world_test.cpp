@@ -340,6 +340,7 @@ json random_experiment(std::uint64_t seed) {
 }
 
 TEST(WorldPropertyTest, EveryRequestEndsExactlyOnceAndTotalsAddUp) {
+  std::uint64_t joined = 0;
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     const json doc = random_experiment(seed);
     LoadResult r = load_experiment_json(doc, "random");
@@ -389,7 +390,11 @@ TEST(WorldPropertyTest, EveryRequestEndsExactlyOnceAndTotalsAddUp) {
       }
       EXPECT_EQ(b.calls_while_open, 0u) << b.name;
     }
+    // A coalesced key never runs two executions at once, however many requests join it.
+    EXPECT_EQ(m.coalescing().overlapping_executions, 0u);
+    joined += m.coalescing().joined_in_flight;
   }
+  EXPECT_GT(joined, 0u);  // some of the drawn experiments do coalesce concurrent requests
 }
 
 TEST(WorldTest, VirtualTimeDoesNotDriftOverADay) {

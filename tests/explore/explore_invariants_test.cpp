@@ -48,6 +48,16 @@ TEST(ExploreInvariants, EachBrokenInvariantIsNamed) {
                                       "invariant: no call passes breaker ai while OPEN"}));
 }
 
+TEST(ExploreInvariants, ASecondExecutionOfACoalescedKeyIsNamed) {
+  sim::Metrics m = two_answers();
+  m.coalescing().executions = 3;
+  m.coalescing().joined_in_flight = 5;  // joining is the point of a coalescer: no invariant
+  EXPECT_TRUE(broken_invariants(m).empty());
+  m.coalescing().overlapping_executions = 1;
+  EXPECT_EQ(broken_invariants(m),
+            (std::vector<std::string>{"invariant: a coalesced key has at most one call in flight"}));
+}
+
 TEST(ExploreInvariants, AResetMayGoAnywhereButTheEndStateMustMatch) {
   sim::Metrics m = two_answers();
   sim::BreakerMetrics b;

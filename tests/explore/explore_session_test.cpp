@@ -18,9 +18,9 @@ using namespace testing_data;
 ExploreRequest request_for(const std::string& file, const std::filesystem::path& out, int jobs) {
   ExploreRequest r;
   r.file = file;
-  r.out = out.string();
-  r.jobs = jobs;
-  r.quiet = true;
+  r.session.out = out.string();
+  r.session.jobs = jobs;
+  r.session.quiet = true;
   return r;
 }
 
@@ -80,8 +80,8 @@ TEST(ExploreSession, OutputsAreTheSameForAnyJobsAndForShards) {
   ASSERT_EQ(explore_file(request_for(file, dir / "one", 1)), 1);
   ASSERT_EQ(explore_file(request_for(file, dir / "two", 2)), 1);
   ExploreRequest first = request_for(file, dir / "shards", 1), second = first;
-  first.shard = {0, 2};
-  second.shard = {1, 2};
+  first.session.shard = {0, 2};
+  second.session.shard = {1, 2};
   EXPECT_EQ(explore_file(first), 0);  // half the runs: nothing concluded yet
   EXPECT_FALSE(std::filesystem::exists(dir / "shards/planted-explore/explore.json"));
   EXPECT_EQ(explore_file(second), 0);  // the last shard concludes; a shard's status is 0

@@ -82,3 +82,32 @@ TEST(ExploreValidation, RunsCanBeSetFromTheCommandLine) {
 
 }  // namespace
 }  // namespace faultline::explore
+
+namespace faultline::explore {
+namespace {
+
+TEST(ExploreValidation, TheSearchBlockNeedsAnObjectiveAndInRangeCounts) {
+  json doc = testing_data::planted_document();
+  doc["explore"]["search"] = {{"runs", 10}};
+  auto problems = problems_of(doc);
+  ASSERT_EQ(problems.size(), 1u) << experiments::format(problems);
+  EXPECT_EQ(problems[0].pointer, "/explore/search");
+  EXPECT_NE(problems[0].message.find("needs an \"objective\""), std::string::npos);
+
+  doc["explore"]["objective"] = "minimize availability";
+  EXPECT_TRUE(problems_of(doc).empty()) << experiments::format(problems_of(doc));
+  doc["explore"]["search"] = {{"runs", -1}, {"restarts", 0}, {"neighbors", 101}, {"steps", 3}};
+  problems = problems_of(doc);
+  std::set<std::string> pointers;
+  for (const auto& d : problems) pointers.insert(d.pointer);
+  EXPECT_EQ(pointers, (std::set<std::string>{"/explore/search/runs", "/explore/search/restarts",
+                                             "/explore/search/neighbors", "/explore/search/steps"}))
+      << experiments::format(problems);
+  doc["explore"]["search"] = 5;
+  problems = problems_of(doc);
+  ASSERT_EQ(problems.size(), 1u) << experiments::format(problems);
+  EXPECT_EQ(problems[0].pointer, "/explore/search");
+}
+
+}  // namespace
+}  // namespace faultline::explore
