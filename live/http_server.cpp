@@ -40,6 +40,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   HttpHandler handler;
   std::uint16_t port = 0;
   std::uint64_t requests = 0;
+  bool keep_alive = true;
   std::uint64_t accept_generation = 0;  // a stale accept completion after stop_listening() is ignored
   // Owns the open connections (a connection waiting for its Responder has no pending handler).
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections;
@@ -75,10 +76,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->result(static_cast<unsigned>(response.status));
     res->set(http::field::server, "faultline");
     res->set(http::field::content_type, response.content_type);
+    if (!server_->keep_alive) keep_alive_ = false;
     res->keep_alive(keep_alive_);
     res->body() = std::move(response.body);
     res->prepare_payload();
     http::async_write(socket_, *res, [self = shared_from_this(), res](boost::system::error_code ec, std::size_t) {
+      self->busy_ = false;
       if (ec || !self->keep_alive_) return self->close(false);
       self->read();
     });
@@ -89,6 +92,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   bool pending(std::uint64_t serial) const { return !closed_ && serial == serial_ && !answered_; }
+  // Waiting for the next request (not between a request and the end of its answer's write).
+  bool idle() const { return !closed_ && !busy_; }
 
  private:
   void read() {
@@ -107,6 +112,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   http::request<http::string_body> request_;
   std::uint64_t serial_ = 0;  // the request being answered
   bool answered_ = false;
+  bool busy_ = false;
   bool keep_alive_ = true;
   bool closed_ = false;
 };
@@ -123,6 +129,7 @@ namespace {
 void Connection::dispatch() {
   ++serial_;
   answered_ = false;
+  busy_ = true;
   keep_alive_ = request_.keep_alive();
   ++server_->requests;
   HttpRequest req{std::string(request_.method_string()), std::string(request_.target()),
@@ -209,6 +216,16 @@ void HttpServer::close_connections() {
   for (auto& c : open) c->close(true);
   impl_->connections.clear();
 }
+
+void HttpServer::close_idle_connections() {
+  std::vector<std::shared_ptr<Connection>> idle;
+  for (auto& [raw, c] : impl_->connections) {
+    if (c->idle()) idle.push_back(c);
+  }
+  for (auto& c : idle) c->close(false);
+}
+
+void HttpServer::set_keep_alive(bool keep_alive) { impl_->keep_alive = keep_alive; }
 
 void HttpServer::stop() {
   stop_listening();

@@ -75,6 +75,11 @@ class HttpServer {
   void stop_listening();
   // Resets every open connection; pending Responders become no-ops.
   void close_connections();
+  // Closes the connections that wait for a request (none unanswered): an outage that starts
+  // does not break the requests already in flight. Pair with set_keep_alive(false).
+  void close_idle_connections();
+  // false: every answer from now on says "Connection: close" and closes its connection.
+  void set_keep_alive(bool keep_alive);
   // stop_listening() + close_connections(): afterwards no socket of this server is open.
   void stop();
 
