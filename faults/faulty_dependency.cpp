@@ -1,5 +1,6 @@
 #include "faults/faulty_dependency.h"
 
+#include "faults/call_fate.h"
 #include "faults/capacity_schedule.h"
 
 #include <algorithm>
@@ -49,39 +50,14 @@ void FaultyDependency::release(std::uint32_t index) {
 
 sim::CallId FaultyDependency::call(Done done, const sim::CallOptions& options) {
   const Instant now = loop_.now();
-  bool refuse = false;
-  bool hang = false;
-  bool fail = false;
-  Duration add{};
+  const CallFate fate =
+      decide_call_fate(faults_, streams_, now, [this](const Fault& f) { metrics_.on_fault_hit(f.index); });
+  const bool refuse = fate.refuse;
+  const bool hang = fate.hang;
+  const bool fail = fate.fail;
+  const Duration add = fate.add;
   sim::CallOptions forwarded = options;
-  for (std::size_t i = 0; i < faults_.size(); ++i) {
-    const Fault& f = faults_[i];
-    if (!f.active(now) || f.kind == FaultKind::kCapacity || !f.down(now)) continue;
-    sim::Rng& rng = streams_[i];
-    if (f.probability < 1 && !rng.bernoulli(f.probability)) continue;
-    switch (f.kind) {
-      case FaultKind::kOutage:
-      case FaultKind::kFlapping:
-        refuse = true;
-        break;
-      case FaultKind::kHang:
-        hang = true;
-        break;
-      case FaultKind::kLatency:
-        add += f.add.sample(rng);
-        break;
-      case FaultKind::kSlowdown:
-        forwarded.service_scale *= f.factor;
-        break;
-      case FaultKind::kError:
-        if (!rng.bernoulli(f.rate)) continue;  // not hit: no metric either
-        fail = true;
-        break;
-      case FaultKind::kCapacity:
-        break;
-    }
-    metrics_.on_fault_hit(f.index);
-  }
+  forwarded.service_scale *= fate.service_scale;
 
   const std::uint32_t index = acquire();
   Pending& p = pending_[index];

@@ -1,0 +1,66 @@
+// CallFate: what the faults active at an instant do to one dependency call — refused, held
+// forever, failed, delayed, slowed. Decided once when the call starts, drawing from each
+// fault's own stream in a fixed order, so the simulator (FaultyDependency) and the live fault
+// proxy (live/fault_proxy.h) take the same draws for the same sequence of calls.
+//
+//   CallFate fate = decide_call_fate(faults, streams, now, [&](const Fault& f) { hit(f); });
+//   if (fate.refuse) ...
+//
+// Capacity faults are not decided per call (they change the server's concurrency).
+#pragma once
+
+#include <vector>
+
+#include "faults/fault.h"
+#include "sim/rng.h"
+
+namespace faultline::faults {
+
+struct CallFate {
+  bool refuse = false;        // outage / flapping down: connection refused at once
+  bool hang = false;          // accepted, never answered
+  bool fail = false;          // a success becomes an error after the normal latency
+  int status = 0;             // the failing error fault's status (0: the default, 500)
+  Duration add{};             // latency added after the server answers
+  double service_scale = 1;   // slowdown: multiplies the server's service time
+};
+
+// `streams[i]` is the stream of `faults[i]`. `on_hit(fault)` runs for every fault that hits
+// the call. Composition: see FaultyDependency.
+template <typename OnHit>
+CallFate decide_call_fate(const std::vector<Fault>& faults, std::vector<sim::Rng>& streams, Instant now,
+                          OnHit&& on_hit) {
+  CallFate fate;
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const Fault& f = faults[i];
+    if (!f.active(now) || f.kind == FaultKind::kCapacity || !f.down(now)) continue;
+    sim::Rng& rng = streams[i];
+    if (f.probability < 1 && !rng.bernoulli(f.probability)) continue;
+    switch (f.kind) {
+      case FaultKind::kOutage:
+      case FaultKind::kFlapping:
+        fate.refuse = true;
+        break;
+      case FaultKind::kHang:
+        fate.hang = true;
+        break;
+      case FaultKind::kLatency:
+        fate.add += f.add.sample(rng);
+        break;
+      case FaultKind::kSlowdown:
+        fate.service_scale *= f.factor;
+        break;
+      case FaultKind::kError:
+        if (!rng.bernoulli(f.rate)) continue;  // not hit: no metric either
+        if (!fate.fail) fate.status = f.status;
+        fate.fail = true;
+        break;
+      case FaultKind::kCapacity:
+        break;
+    }
+    on_hit(f);
+  }
+  return fate;
+}
+
+}  // namespace faultline::faults

@@ -1,0 +1,78 @@
+#include "live/dependency_emulator.h"
+
+#include <utility>
+
+#include "sim/status.h"
+
+namespace faultline::live {
+
+DependencyEmulator::DependencyEmulator(boost::asio::io_context& io, Scheduler& scheduler,
+                                       experiments::DependencyConfig config, std::uint64_t seed)
+    : scheduler_(scheduler),
+      config_(std::move(config)),
+      rng_(sim::make_stream(seed, "dependency/" + config_.name)),
+      concurrency_(config_.concurrency),
+      server_(io, [this](HttpRequest, Responder respond) { on_request(std::move(respond)); }) {}
+
+DependencyEmulator::~DependencyEmulator() { stop(); }
+
+std::uint16_t DependencyEmulator::listen(std::uint16_t port) { return server_.listen(port); }
+
+void DependencyEmulator::stop() {
+  server_.stop();
+  for (auto& [call, entry] : in_service_) scheduler_.cancel(entry.second);
+  in_service_.clear();
+  queue_.clear();
+  busy_ = 0;
+}
+
+void DependencyEmulator::on_request(Responder respond) {
+  if (busy_ < concurrency_) return start_service(std::move(respond));
+  if (config_.queue_limit.has_value() && static_cast<std::int64_t>(queue_.size()) >= *config_.queue_limit) {
+    ++rejected_;
+    respond({sim::kStatusUnavailable, R"({"error":"queue full"})"});
+    return;
+  }
+  queue_.push_back(std::move(respond));
+}
+
+void DependencyEmulator::start_service(Responder respond) {
+  ++busy_;
+  const Duration service = config_.latency.sample(rng_);
+  const std::uint64_t call = ++next_call_;
+  const TimerId timer = scheduler_.schedule_after(service, [this, call] { finish_service(call); });
+  in_service_.emplace(call, std::make_pair(std::move(respond), timer));
+}
+
+void DependencyEmulator::finish_service(std::uint64_t call) {
+  const auto it = in_service_.find(call);
+  if (it == in_service_.end()) return;
+  Responder respond = std::move(it->second.first);
+  in_service_.erase(it);
+  // Drawn for every call, as the model does, so that one outcome never shifts the next.
+  const bool fail = config_.error_rate > 0 && rng_.bernoulli(config_.error_rate);
+  --busy_;
+  ++served_;
+  if (fail) {
+    ++failed_;
+    respond({sim::kStatusInternalError, R"({"error":"emulated error"})"});
+  } else {
+    respond({200, R"({"dependency":")" + config_.name + R"("})"});
+  }
+  start_queued();
+}
+
+void DependencyEmulator::start_queued() {
+  while (busy_ < concurrency_ && !queue_.empty()) {
+    Responder next = std::move(queue_.front());
+    queue_.pop_front();
+    start_service(std::move(next));
+  }
+}
+
+void DependencyEmulator::set_concurrency(int concurrency) {
+  concurrency_ = concurrency;
+  start_queued();
+}
+
+}  // namespace faultline::live

@@ -1,0 +1,134 @@
+// DependencyEmulator in real time: its answers' latencies follow the file's distribution
+// (the same draws as the model's stream), its concurrency, queue limit and error rate.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "live/dependency_emulator.h"
+#include "live/http_client.h"
+#include "resilience/asio_scheduler.h"
+#include "sim/rng.h"
+#include "tests/live/run_until.h"
+
+namespace faultline::live {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::run_until;
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
+}
+
+// 2000 requests, 32 at a time, to a lognormal(p50 = 4 ms, p99 = 12 ms) dependency. The
+// emulator draws from the model's stream "dependency/<name>", so the service times are those
+// 2000 draws (one per call, in service order); the measured latencies add only HTTP and timer
+// overhead. Tolerance: each measured quantile (p10, p50, p90, p99) is at least the drawn one
+// minus 0.2 ms (a timer never fires early; the rank may shift by the overhead), at most 30 %
+// plus 5 ms above it (loopback HTTP overhead on a shared 2-core machine, other tests running
+// beside it under ctest -j 2); and the draws match
+// the distribution's quantiles within 10 % (sampling error at n = 2000).
+TEST(DependencyEmulator, LatencyFollowsTheFilesDistribution) {
+  boost::asio::io_context io;
+  resilience::AsioScheduler scheduler(io);
+  experiments::DependencyConfig config;
+  config.name = "openai";
+  config.concurrency = 64;
+  config.latency = sim::Distribution::lognormal_from_quantiles(4, 12);
+  const std::uint64_t seed = 42;
+  DependencyEmulator emulator(io, scheduler, config, seed);
+  const std::uint16_t port = emulator.listen();
+  HttpClient client(io, {"127.0.0.1", port});
+
+  constexpr int kRequests = 2000;
+  constexpr int kParallel = 32;
+  std::vector<double> measured;
+  int sent = 0;
+  std::function<void()> send = [&] {
+    if (sent == kRequests) return;
+    ++sent;
+    client.request({"POST", "/v1/generate", "{}"}, 5s, [&](const HttpResult& r) {
+      EXPECT_EQ(r.error, TransportError::kNone);
+      EXPECT_EQ(r.status, 200);
+      measured.push_back(to_millis(r.elapsed));
+      send();
+    });
+  };
+  for (int i = 0; i < kParallel; ++i) send();
+  ASSERT_TRUE(run_until(io, [&] { return measured.size() == kRequests; }, 60s));
+  EXPECT_EQ(emulator.served(), static_cast<std::uint64_t>(kRequests));
+
+  sim::Rng rng = sim::make_stream(seed, "dependency/openai");
+  std::vector<double> drawn;
+  for (int i = 0; i < kRequests; ++i) drawn.push_back(to_millis(config.latency.sample(rng)));
+  for (double q : {0.1, 0.5, 0.9, 0.99}) {
+    const double want = quantile(drawn, q);
+    const double got = quantile(measured, q);
+    EXPECT_GE(got, want - 0.2) << "q=" << q;
+    EXPECT_LE(got, want * 1.3 + 5.0) << "q=" << q;
+    EXPECT_NEAR(want, config.latency.quantile_ms(q), config.latency.quantile_ms(q) * 0.1) << "q=" << q;
+  }
+}
+
+// Concurrency 2, queue of 1, constant 150 ms: of four simultaneous calls two are answered
+// after 150 ms, the queued one after 300 ms, and the fourth is refused with 503 at once.
+TEST(DependencyEmulator, ConcurrencyAndQueueLimit) {
+  boost::asio::io_context io;
+  resilience::AsioScheduler scheduler(io);
+  experiments::DependencyConfig config;
+  config.name = "postgres";
+  config.concurrency = 2;
+  config.queue_limit = 1;
+  config.latency = sim::Distribution::constant(150);
+  DependencyEmulator emulator(io, scheduler, config, 7);
+  HttpClient client(io, {"127.0.0.1", emulator.listen()});
+  std::vector<HttpResult> results;
+  for (int i = 0; i < 4; ++i) client.request({"GET", "/", ""}, 5s, [&](const HttpResult& r) { results.push_back(r); });
+  ASSERT_TRUE(run_until(io, [&] { return results.size() == 4; }));
+  ASSERT_EQ(results[0].status, 503);
+  EXPECT_LT(results[0].elapsed, 100ms);
+  for (int i = 1; i <= 2; ++i) {
+    EXPECT_EQ(results[i].status, 200);
+    EXPECT_GE(results[i].elapsed, 150ms);
+    EXPECT_LT(results[i].elapsed, 250ms);
+  }
+  EXPECT_EQ(results[3].status, 200);
+  EXPECT_GE(results[3].elapsed, 300ms);
+  EXPECT_LT(results[3].elapsed, 400ms);
+  EXPECT_EQ(emulator.rejected(), 1u);
+}
+
+// Error rate 0.3 with a constant latency (which draws nothing): the stream's only draws are
+// the error draws, so the number of 500 answers is exactly the replayed stream's count.
+TEST(DependencyEmulator, ErrorRateUsesTheModelsStream) {
+  boost::asio::io_context io;
+  resilience::AsioScheduler scheduler(io);
+  experiments::DependencyConfig config;
+  config.name = "payments";
+  config.concurrency = 1;
+  config.error_rate = 0.3;
+  config.latency = sim::Distribution::constant(1);
+  DependencyEmulator emulator(io, scheduler, config, 99);
+  HttpClient client(io, {"127.0.0.1", emulator.listen()});
+  int errors = 0;
+  int done = 0;
+  std::function<void()> send = [&] {
+    client.request({"GET", "/", ""}, 5s, [&](const HttpResult& r) {
+      ++done;
+      if (r.status == 500) ++errors;
+      if (done < 200) send();
+    });
+  };
+  send();
+  ASSERT_TRUE(run_until(io, [&] { return done == 200; }));
+  sim::Rng rng = sim::make_stream(99, "dependency/payments");
+  int expected = 0;
+  for (int i = 0; i < 200; ++i) expected += rng.bernoulli(0.3) ? 1 : 0;
+  EXPECT_EQ(errors, expected);
+  EXPECT_EQ(emulator.failed(), static_cast<std::uint64_t>(expected));
+}
+
+}  // namespace
+}  // namespace faultline::live
