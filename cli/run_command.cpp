@@ -1,6 +1,7 @@
 // `faultline run` and `faultline validate`.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,8 +51,15 @@ bool load_all(const std::vector<std::string>& files, const std::vector<std::stri
 bool add_rule_files(const std::vector<std::string>& rule_files, std::vector<experiments::Experiment>* experiments) {
   bool ok = true;
   for (auto& e : *experiments) {
+    // A file named both by the experiment and on the command line is read once.
+    const auto same = [](const std::string& a, const std::string& b) {
+      std::error_code ec1, ec2;
+      const auto ca = std::filesystem::weakly_canonical(a, ec1), cb = std::filesystem::weakly_canonical(b, ec2);
+      return ec1 || ec2 ? a == b : ca == cb;
+    };
     for (const auto& f : rule_files) {
-      if (std::find(e.prometheus_rules.begin(), e.prometheus_rules.end(), f) == e.prometheus_rules.end()) {
+      if (std::none_of(e.prometheus_rules.begin(), e.prometheus_rules.end(),
+                       [&](const std::string& g) { return same(f, g); })) {
         e.prometheus_rules.push_back(f);
       }
     }

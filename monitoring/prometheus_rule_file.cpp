@@ -23,7 +23,7 @@ class FileReader {
     std::size_t start = 0;
     for (;;) {
       const std::size_t nl = text_.find('\n', start);
-      lines_.push_back(text_.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+      lines_.push_back(std::string_view(text_).substr(start, nl == std::string::npos ? std::string::npos : nl - start));
       if (nl == std::string::npos) break;
       start = nl + 1;
     }
@@ -185,9 +185,11 @@ class FileReader {
         start = i + 1;
       }
     }
+    // The block's indentation is its first line's: YAML strips that much from every line.
     int indent = 0;
-    if (line < static_cast<int>(lines_.size())) {
-      while (indent < static_cast<int>(lines_[line].size()) && lines_[line][indent] == ' ') ++indent;
+    const int first_line = line0 + 1;
+    if (first_line < static_cast<int>(lines_.size())) {
+      while (indent < static_cast<int>(lines_[first_line].size()) && lines_[first_line][indent] == ' ') ++indent;
     }
     return {line + 1, indent + 1 + static_cast<int>(offset - start)};
   }

@@ -155,7 +155,10 @@ class Parser {
         }
         const Token& d = next();
         if (d.kind != Token::Kind::kDuration) fail(d, "expected a duration such as 5m in [...]");
-        if (is(":")) fail(peek(), "a subquery [range:resolution]");
+        // ":1m" lexes as an identifier (a name may start with a colon).
+        if (is(":") || (peek().kind == Token::Kind::kIdentifier && peek().text.rfind(':', 0) == 0)) {
+          fail(peek(), "a subquery [range:resolution]");
+        }
         expect("]");
         if (d.millis <= 0) fail(d, "a range of zero");
         e.range_ms = d.millis;
