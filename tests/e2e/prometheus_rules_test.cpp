@@ -132,7 +132,9 @@ Verdicts check_with_promtool(const std::string& experiment, const std::string& r
   const json summary = json::parse(read_file(out.path() / name / "summary.json"));
   std::vector<json> alerts;
   for (const json& a : summary["alerts"]) {
-    if (a.value("source", "") == "prometheus") alerts.push_back(a);
+    // Only this file's rules: the experiment may name others (ai-outage names the guide's).
+    const std::string rule = a.value("rule", "");
+    if (a.value("source", "") == "prometheus" && rule.substr(0, rule.rfind(':')) == rules) alerts.push_back(a);
   }
   v.rule_alerts = static_cast<int>(alerts.size());
   for (const json& a : alerts) v.fired += a["fired_at_s"].is_null() ? 0 : 1;
@@ -195,6 +197,49 @@ TEST(PrometheusRulesTest, EveryConstructOnAiOutageMatchesPromtool) {
        "api_workers_busy"});
   EXPECT_EQ(v.promtool_exit, 0) << v.promtool_output;
   EXPECT_GT(v.fired, 5);
+}
+
+TEST(PrometheusRulesTest, UnsupportedExpressionExitsTwoWithFileLineAndConstruct) {
+  ScratchDir dir;
+  const fs::path rules = dir.path() / "rules.yml";
+  write_file(rules,
+             "groups:\n  - name: g\n    rules:\n      - alert: Fine\n        expr: up > 0\n"
+             "      - alert: Missing\n        expr: absent(up{job=\"api\"})\n");
+  const auto r = run_faultline("run " + source_path("experiments/smoke-test.json") + " --prometheus-rules " + rules.string() +
+                               " --out " + (dir.path() / "out").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(rules.string() + ":7:15: alert \"Missing\": outside faultline's PromQL subset or invalid: function absent()"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir.path() / "out")) << "bad input must not leave a results folder";
+}
+
+TEST(PrometheusRulesTest, FileKeyResolvesAgainstTheExperimentsFolderAndIsCheckedByTheLoader) {
+  ScratchDir dir;
+  auto doc = json::parse(read_file(source_path("experiments/smoke-test.json")));
+  doc["prometheus_rules"] = json::array({"rules/missing.yml"});
+  write_file(dir.path() / "e.json", doc.dump(2));
+  const auto bad = run_faultline("run " + (dir.path() / "e.json").string() + " --out " + (dir.path() / "out").string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("/prometheus_rules/0"), std::string::npos) << bad.output;
+  fs::create_directories(dir.path() / "rules");
+  write_file(dir.path() / "rules" / "missing.yml",
+             "groups:\n  - name: g\n    interval: 10s\n    rules:\n      - alert: Answering\n"
+             "        expr: sum(rate(http_requests_total{status=\"200\"}[30s])) > 0\n        for: 20s\n");
+  const auto good = run_faultline("run " + (dir.path() / "e.json").string() + " --quiet --out " + (dir.path() / "out").string());
+  ASSERT_LE(good.exit_code, 1) << good.output;
+  const json summary = json::parse(read_file(dir.path() / "out" / doc["name"].get<std::string>() / "summary.json"));
+  int found = 0;
+  for (const json& a : summary["alerts"]) {
+    if (a.value("source", "") != "prometheus") continue;
+    ++found;
+    // First evaluation with two samples in [t - 30s, t]: 10 s (samples at 1..10 s); fires 20 s later.
+    EXPECT_EQ(a["name"], "Answering");
+    EXPECT_EQ(a["pending_at_s"].get<double>(), 10);
+    EXPECT_EQ(a["fired_at_s"].get<double>(), 30);
+    EXPECT_EQ(a["rule"], (dir.path() / "rules" / "missing.yml").lexically_normal().string() + ":5");
+  }
+  EXPECT_EQ(found, 1);
 }
 
 }  // namespace
