@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -15,6 +14,17 @@
 namespace faultline::monitoring {
 
 namespace {
+
+// [a-zA-Z_][a-zA-Z0-9_]* (a label name); with `colons`, ':' too (a metric name).
+bool is_name(const std::string& s, bool colons) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colons && c == ':');
+    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
 
 class FileReader {
  public:
@@ -142,7 +152,6 @@ class FileReader {
       error(n.Mark(), fmt::format("{} must be a mapping", what));
       return false;
     }
-    static const std::regex kName("[a-zA-Z_][a-zA-Z0-9_]*");
     bool ok = true;
     for (const auto& kv : n) {
       const std::string key = kv.first.as<std::string>();
@@ -151,7 +160,7 @@ class FileReader {
         ok = false;
         continue;
       }
-      if (!std::regex_match(key, kName) || key.rfind("__", 0) == 0) {
+      if (!is_name(key, false) || key.rfind("__", 0) == 0) {
         error(kv.first.Mark(), fmt::format("invalid {} name: {}", what, key));
         ok = false;
       }
@@ -223,8 +232,7 @@ class FileReader {
       return false;
     }
     if (!rule->record.empty()) {
-      static const std::regex kMetric("[a-zA-Z_:][a-zA-Z0-9_:]*");
-      if (!std::regex_match(rule->record, kMetric)) {
+      if (!is_name(rule->record, true)) {
         error(r.Mark(), fmt::format("{}: invalid recording rule name", who));
         ok = false;
       }

@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,12 +19,16 @@ namespace faultline::monitoring::promql {
 using Labels = std::vector<std::pair<std::string, std::string>>;
 inline constexpr const char* kMetricName = "__name__";
 
+// A compiled regular expression, defined in promql_parser.cpp: <regex> is heavy to compile and
+// only that file needs it.
+struct CompiledRegex;
+
 struct LabelMatcher {
   enum class Op { kEqual, kNotEqual, kRegex, kNotRegex };
   std::string name;
   Op op = Op::kEqual;
   std::string value;
-  std::regex regex;  // anchored ^(?:value)$, as Prometheus anchors its RE2 matchers
+  std::shared_ptr<const CompiledRegex> regex;  // anchored ^(?:value)$, as Prometheus anchors its RE2 matchers
   bool matches(const std::string& label_value) const;
 };
 

@@ -2,11 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <regex>
 #include <set>
 
 #include "monitoring/promql_lexer.h"
 
 namespace faultline::monitoring::promql {
+
+struct CompiledRegex {
+  std::regex re;
+};
 
 namespace {
 
@@ -319,7 +324,8 @@ class Parser {
         m.value = value.text;
         if (m.op == LabelMatcher::Op::kRegex || m.op == LabelMatcher::Op::kNotRegex) {
           try {
-            m.regex = std::regex("^(?:" + m.value + ")$", std::regex::ECMAScript);
+            m.regex = std::make_shared<const CompiledRegex>(
+                CompiledRegex{std::regex("^(?:" + m.value + ")$", std::regex::ECMAScript)});
           } catch (const std::regex_error& ex) {
             fail(value, fmt::format("bad regular expression \"{}\"", m.value));
           }
@@ -355,8 +361,8 @@ bool LabelMatcher::matches(const std::string& v) const {
   switch (op) {
     case Op::kEqual: return v == value;
     case Op::kNotEqual: return v != value;
-    case Op::kRegex: return std::regex_match(v, regex);
-    case Op::kNotRegex: return !std::regex_match(v, regex);
+    case Op::kRegex: return std::regex_match(v, regex->re);
+    case Op::kNotRegex: return !std::regex_match(v, regex->re);
   }
   return false;
 }
