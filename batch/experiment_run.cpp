@@ -56,7 +56,19 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
   run.outcome.end = end;
   run.outcome.events = world.events();
   run.outcome.wall_seconds = run.wall_seconds;
-  if (!run.interrupted) run.evaluation = monitoring::evaluate(run.outcome);
+  // Rule files were read once before the run by `faultline run` (exit 2 on a problem); a sweep's
+  // variant that reaches here with a bad file reports it as a failed check.
+  std::vector<std::string> rule_errors;
+  run.prometheus_rules = std::make_unique<monitoring::RuleSet>(
+      monitoring::load_rule_files(run.experiment->prometheus_rules, &rule_errors));
+  run.outcome.prometheus_rules = run.prometheus_rules.get();
+  if (!run.interrupted) {
+    run.evaluation = monitoring::evaluate(run.outcome);
+    for (std::string& error : rule_errors) {
+      run.evaluation.checks.push_back(monitoring::CheckResult{"prometheus rule file", false, std::move(error), "", ""});
+      run.evaluation.passed = false;
+    }
+  }
   return run;
 }
 

@@ -17,6 +17,7 @@
 #include "experiments/experiment_config.h"
 #include "experiments/world.h"
 #include "monitoring/evaluation.h"
+#include "monitoring/prometheus_rule_file.h"
 
 namespace faultline::batch {
 
@@ -29,6 +30,7 @@ struct RunOptions {
 struct ExperimentRun {
   std::unique_ptr<experiments::Experiment> experiment;
   std::unique_ptr<experiments::World> world;
+  std::unique_ptr<monitoring::RuleSet> prometheus_rules;  // the experiment's rule files, read
   monitoring::RunOutcome outcome;
   monitoring::Evaluation evaluation;
   double wall_seconds = 0;

@@ -1,6 +1,7 @@
 // `faultline run` and `faultline validate`.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "cli/options.h"
 #include "experiments/loader.h"
 #include "monitoring/console_report.h"
+#include "monitoring/prometheus_rule_file.h"
 #include "monitoring/terminal.h"
 
 namespace faultline::cli {
@@ -44,17 +46,44 @@ bool load_all(const std::vector<std::string>& files, const std::vector<std::stri
   return ok;
 }
 
+// Adds --prometheus-rules to every experiment, then reads each experiment's rule files: a
+// problem in one (file:line:column, the rule and the construct) means exit 2 before any run.
+bool add_rule_files(const std::vector<std::string>& rule_files, std::vector<experiments::Experiment>* experiments) {
+  bool ok = true;
+  for (auto& e : *experiments) {
+    // A file named both by the experiment and on the command line is read once.
+    const auto same = [](const std::string& a, const std::string& b) {
+      std::error_code ec1, ec2;
+      const auto ca = std::filesystem::weakly_canonical(a, ec1), cb = std::filesystem::weakly_canonical(b, ec2);
+      return ec1 || ec2 ? a == b : ca == cb;
+    };
+    for (const auto& f : rule_files) {
+      if (std::none_of(e.prometheus_rules.begin(), e.prometheus_rules.end(),
+                       [&](const std::string& g) { return same(f, g); })) {
+        e.prometheus_rules.push_back(f);
+      }
+    }
+    std::vector<std::string> errors;
+    monitoring::load_rule_files(e.prometheus_rules, &errors);
+    for (const auto& error : errors) fmt::print(stderr, "{}\n", error);
+    if (!errors.empty()) ok = false;
+  }
+  return ok;
+}
+
 }  // namespace
 
 int run_command(const Args& args) {
   po::options_description options("run");
-  std::vector<std::string> files, sets;
+  std::vector<std::string> files, sets, rule_files;
   std::string out = "results";
   options.add_options()
       ("file", po::value(&files)->composing(), "experiment files")
       ("seed", po::value<std::string>(), "seed override (64-bit)")
       ("out", po::value(&out), "results directory (default results/)")
       ("set", po::value(&sets)->composing(), "PATH=VALUE override, repeatable")
+      ("prometheus-rules", po::value(&rule_files)->multitoken()->composing(),
+       "Prometheus rule files evaluated over the run (docs/prometheus.md)")
       ("quiet,q", po::bool_switch(), "one verdict line per experiment")
       ("progress", po::bool_switch(), "progress line on stderr even when not a terminal")
       ("no-progress", po::bool_switch(), "no progress line");
@@ -67,6 +96,7 @@ int run_command(const Args& args) {
 
   std::vector<experiments::Experiment> experiments;
   if (!load_all(files, sets, &experiments)) return 2;
+  if (!add_rule_files(rule_files, &experiments)) return 2;
 
   install_interrupt_handlers();
   const bool quiet = vm["quiet"].as<bool>();

@@ -298,6 +298,9 @@ struct Experiment {
   std::vector<AlertRule> alerts;
   std::vector<Expectation> expect;
   ReportConfig report;
+  // Prometheus rule files (prometheus_rules, then --prometheus-rules), resolved paths: read and
+  // evaluated by monitoring/prometheus_rule_file.h, not by the loader.
+  std::vector<std::string> prometheus_rules;
   nlohmann::json sweep;              // the `sweep` block as written, or null
   nlohmann::json explore;            // the `explore` block as written, or null
   nlohmann::json source;             // the whole document after --set overrides

@@ -10,7 +10,7 @@ const std::vector<KeySet>& all_key_sets() {
        "",
        {"$schema", "name", "description", "seed", "duration_s", "warmup_s", "profile", "env", "api",
         "dependencies", "endpoints", "load", "resilience", "faults", "slo", "alerts", "expect",
-        "report", "sweep", "explore"}},
+        "report", "prometheus_rules", "sweep", "explore"}},
       {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms", "cancel_on_client_timeout"}},
       {Keys::kDependency,
        "/$defs/dependency",

@@ -94,6 +94,18 @@ bool holds(const AlertRule& rule, const AlertSignal& signal, double value) {
 
 }  // namespace
 
+std::string alert_display_name(const AlertEvent& a) {
+  std::string out = a.name;
+  std::string labels;
+  for (const auto& [n, v] : a.labels) {
+    if (n == "severity") continue;
+    if (!labels.empty()) labels += ",";
+    labels += n + "=\"" + v + "\"";
+  }
+  if (!labels.empty()) out += "{" + labels + "}";
+  return out;
+}
+
 double error_budget(const experiments::SloConfig& slo) {
   return (100.0 - slo.availability.value_or(99.9)) / 100.0;
 }
@@ -178,7 +190,12 @@ class ForStateMachine {
     }
     if (state_ == State::kPending && t - pending_since_ >= rule_.for_duration) {
       state_ = State::kFiring;
-      out.push_back(AlertEvent{rule_.name, rule_.severity, to_seconds(pending_since_), to_seconds(t), std::nullopt});
+      AlertEvent e;
+      e.name = rule_.name;
+      e.severity = rule_.severity;
+      e.pending_at_s = to_seconds(pending_since_);
+      e.fired_at_s = to_seconds(t);
+      out.push_back(std::move(e));
     }
   }
 

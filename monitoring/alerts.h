@@ -34,6 +34,10 @@ std::vector<AlertEvent> alert_events(const experiments::AlertRule& rule, const s
 // Every rule's events, ordered by the instant they fired, then by rule order.
 std::vector<AlertEvent> evaluate_alerts(const RunOutcome& run, const std::vector<experiments::AlertRule>& rules);
 
+// An alert's name as reports show it: the name, then for a Prometheus rule's alert its labels
+// other than severity, {endpoint="checkout",status="500"}.
+std::string alert_display_name(const AlertEvent& a);
+
 // The error budget as a ratio: (100 - slo.availability) / 100; the guide's 99.9 % when the
 // experiment has no availability target.
 double error_budget(const experiments::SloConfig& slo);

@@ -1,3 +1,4 @@
+#include "monitoring/alerts.h"
 #include "monitoring/console_report.h"
 
 #include <fmt/format.h>
@@ -162,16 +163,20 @@ void alert_section(Out out, const Evaluation& e, bool colour) {
   }
   std::size_t label_w = 0;
   for (const AlertEvent& a : e.alerts)
-    label_w = std::max(label_w, a.name.size() + a.severity.size() + 3);
+    label_w = std::max(label_w, alert_display_name(a).size() + std::max<std::size_t>(1, a.severity.size()) + 3);
   for (const AlertEvent& a : e.alerts) {
     const std::string severity = a.severity.empty() ? "-" : a.severity;
-    const std::string resolved = a.resolved_at_s
-                                     ? "resolved " + seconds_text(*a.resolved_at_s)
-                                     : paint("still firing at the end", Colour::kRed, colour);
-    const std::string label = paint(a.name, Colour::kBold, colour) + " [" + severity + "]";
+    const std::string name = alert_display_name(a);
+    std::string resolved = a.resolved_at_s
+                               ? (a.fired ? "resolved " : "dropped ") + seconds_text(*a.resolved_at_s)
+                               : paint(a.fired ? "still firing at the end" : "still pending at the end",
+                                       a.fired ? Colour::kRed : Colour::kBold, colour);
+    // A Prometheus rule's alert says where its rule is.
+    if (!a.source.empty()) resolved += "  (" + a.rule + ")";
+    const std::string label = paint(name, Colour::kBold, colour) + " [" + severity + "]";
     fmt::format_to(out, "  {}  pending {:>9}  fired {:>9}  {}\n",
-                   padded(label, a.name.size() + severity.size() + 3, label_w),
-                   seconds_text(a.pending_at_s), seconds_text(a.fired_at_s), resolved);
+                   padded(label, name.size() + severity.size() + 3, label_w), seconds_text(a.pending_at_s),
+                   a.fired ? seconds_text(a.fired_at_s) : std::string("never"), resolved);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "experiments/experiment_config.h"
@@ -19,12 +20,15 @@
 namespace faultline::monitoring {
 
 // A finished (or stopped-at-an-instant) run, as monitoring sees it. Not owning.
+struct RuleSet;  // monitoring/prometheus_rule_file.h
+
 struct RunOutcome {
   const experiments::Experiment* experiment = nullptr;
   const sim::Metrics* metrics = nullptr;
   Instant end{};                 // virtual instant the run stopped measuring (duration, or --at)
   std::uint64_t events = 0;      // events the loop processed (run.json only)
   double wall_seconds = 0;       // run.json only: never in summary.json
+  const RuleSet* prometheus_rules = nullptr;  // rule files to evaluate over the run, or none
 };
 
 enum class SliStatus { kMeeting, kAtRisk, kBreaching };
@@ -53,6 +57,14 @@ struct AlertEvent {
   double pending_at_s = 0;
   double fired_at_s = 0;
   std::optional<double> resolved_at_s;  // absent: still firing at the end
+  // Prometheus rules (monitoring/prometheus_rules_eval.h) only: source "prometheus", the rule's
+  // file:line, the alert's labels (alertname aside) and annotations as written. An episode that
+  // was pending and never fired has fired = false; resolved_at_s is then when it was dropped.
+  std::string source;
+  std::string rule;
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::vector<std::pair<std::string, std::string>> annotations;
+  bool fired = true;
 };
 
 struct Evaluation {

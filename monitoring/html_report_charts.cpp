@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "monitoring/alerts.h"
 #include "monitoring/html_report.h"
 #include "monitoring/html_report_sections.h"
 #include "monitoring/svg_chart.h"
@@ -50,12 +51,13 @@ std::vector<Band> time_bands(const RunOutcome& run, const Evaluation& evaluation
     out.push_back(std::move(b));
   }
   for (const AlertEvent& a : evaluation.alerts) {
+    if (!a.fired) continue;  // a Prometheus alert that was only pending: in the table, not drawn
     Band b;
     b.x0 = a.fired_at_s;
     b.x1 = a.resolved_at_s.value_or(end_s);
     b.label = a.name;
     b.tooltip = fmt::format(
-        "alert {} ({}): fired at {}, {}", a.name, a.severity, secs(a.fired_at_s),
+        "alert {} ({}): fired at {}, {}", alert_display_name(a) + (a.source.empty() ? "" : " [" + a.rule + "]"), a.severity, secs(a.fired_at_s),
         a.resolved_at_s ? "resolved at " + secs(*a.resolved_at_s) : "still firing at the end");
     b.colour = kAlertBandColour;
     b.legend = "alert firing";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "monitoring/alerts.h"
 #include "monitoring/console_report.h"
 #include "monitoring/html_report_sections.h"
 #include "monitoring/svg_chart.h"
@@ -132,8 +133,17 @@ std::string alert_table(const Evaluation& e, double end_s) {
   Rows rows;
   for (const AlertEvent& a : e.alerts) {
     const double until = a.resolved_at_s.value_or(end_s);
+    // A Prometheus rule's alert shows its labels and rule; one only pending shows when dropped.
+    const std::string name = fmt::format("<strong>{}</strong>", esc(alert_display_name(a))) +
+                             (a.source.empty() ? "" : fmt::format("<br><small>{} {}</small>", esc(a.source), esc(a.rule)));
+    if (!a.fired) {
+      rows.push_back({name, esc(a.severity), secs(a.pending_at_s), "never",
+                      a.resolved_at_s ? "dropped at " + secs(*a.resolved_at_s) : "<span class=\"pill\">still pending</span>",
+                      "0 s"});
+      continue;
+    }
     rows.push_back(
-        {fmt::format("<strong>{}</strong>", esc(a.name)), esc(a.severity), secs(a.pending_at_s),
+        {name, esc(a.severity), secs(a.pending_at_s),
          secs(a.fired_at_s),
          a.resolved_at_s ? secs(*a.resolved_at_s) : "<span class=\"pill bad\">still firing</span>",
          secs(until - a.fired_at_s)});

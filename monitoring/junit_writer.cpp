@@ -1,3 +1,4 @@
+#include "monitoring/alerts.h"
 #include "monitoring/junit_writer.h"
 
 #include <algorithm>
@@ -127,6 +128,26 @@ std::string junit_xml(const RunOutcome& run, const Evaluation& evaluation) {
     std::string output = with_no_answer(s.name, sli_line(s));
     if (s.target && !e.slo.gate) output += "\nnot gated: slo.gate is false";
     cases.push_back(Case{"sli " + s.name, e.name + ".slo", false, "", std::move(output)});
+  }
+  // Each Prometheus rule's alerts as one passing case: a CI reader sees when they paged.
+  std::vector<std::string> rule_names;
+  for (const AlertEvent& a : evaluation.alerts) {
+    if (!a.source.empty() && std::find(rule_names.begin(), rule_names.end(), a.name) == rule_names.end()) {
+      rule_names.push_back(a.name);
+    }
+  }
+  for (const std::string& name : rule_names) {
+    std::string output;
+    for (const AlertEvent& a : evaluation.alerts) {
+      if (a.source.empty() || a.name != name) continue;
+      if (!output.empty()) output += "\n";
+      output += fmt::format("{} [{}] pending {} s, {}, {} ({})", alert_display_name(a), a.severity.empty() ? "-" : a.severity,
+                            a.pending_at_s, a.fired ? fmt::format("fired {} s", a.fired_at_s) : std::string("never fired"),
+                            a.resolved_at_s ? fmt::format("{} {} s", a.fired ? "resolved" : "dropped", *a.resolved_at_s)
+                                            : std::string(a.fired ? "still firing at the end" : "still pending at the end"),
+                            a.rule);
+    }
+    cases.push_back(Case{"prometheus alert " + name, e.name + ".prometheus", false, "", std::move(output)});
   }
   const auto failures = std::count_if(cases.begin(), cases.end(), [](const Case& c) { return c.failed; });
 

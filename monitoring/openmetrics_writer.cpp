@@ -75,20 +75,7 @@ class Writer {
   }
 
  private:
-  // The instant record r's values hold: the end of its second (the run's end for a partial
-  // last second); for the drain's record, the first whole second at or after the drain's end
-  // that is later than the last second's sample.
-  Duration stamp_of(std::size_t r) const {
-    if (r < seconds_) {
-      Duration at = std::chrono::seconds(r + 1);
-      if (r + 1 == seconds_ && run_.end > std::chrono::seconds(r) && run_.end < at) at = run_.end;
-      return at;
-    }
-    const Duration last = seconds_ == 0 ? Duration{} : stamp_of(seconds_ - 1);
-    Duration at = std::chrono::ceil<std::chrono::seconds>(s_.drain_end());
-    if (at <= last) at = std::chrono::floor<std::chrono::seconds>(last) + std::chrono::seconds(1);
-    return at;
-  }
+  Duration stamp_of(std::size_t r) const { return openmetrics_sample_at(run_, r); }
   // Formatted for each line: no per-record table, so memory stays flat however long the run.
   std::string ts(std::size_t r) const { return openmetrics_timestamp(epoch_, stamp_of(r)); }
 
@@ -271,6 +258,19 @@ std::string openmetrics_label_value(std::string_view text) {
     }
   }
   return out;
+}
+
+Duration openmetrics_sample_at(const RunOutcome& run, std::size_t r) {
+  const std::size_t seconds = run.metrics->timeline().size();
+  if (r < seconds) {
+    Duration at = std::chrono::seconds(r + 1);
+    if (r + 1 == seconds && run.end > std::chrono::seconds(r) && run.end < at) at = run.end;
+    return at;
+  }
+  const Duration last = seconds == 0 ? Duration{} : openmetrics_sample_at(run, seconds - 1);
+  Duration at = std::chrono::ceil<std::chrono::seconds>(run.metrics->labelled_series().drain_end());
+  if (at <= last) at = std::chrono::floor<std::chrono::seconds>(last) + std::chrono::seconds(1);
+  return at;
 }
 
 std::string openmetrics_timestamp(std::int64_t epoch_s, Duration at) {

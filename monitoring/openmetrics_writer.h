@@ -31,6 +31,11 @@ std::string openmetrics_text(const RunOutcome& run);
 // endpoint and one dependency) is never held whole. `run` must outlive the writer.
 ContentWriter openmetrics_writer(const RunOutcome& run);
 
+// The virtual instant of record r's samples (sim::LabelledSeries records; the timeline's rows
+// for gauges): the end of its second (the run's end for a partial last second); for the drain's
+// record, the first whole second at or after the drain's end later than the last second's.
+Duration openmetrics_sample_at(const RunOutcome& run, std::size_t record);
+
 // A label value with OpenMetrics escapes: backslash, double quote and line feed.
 std::string openmetrics_label_value(std::string_view text);
 

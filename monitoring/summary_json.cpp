@@ -161,6 +161,18 @@ Json summary_json(const RunOutcome& run, const Evaluation& evaluation) {
     aj["resolved_at_s"] = a.resolved_at_s ? json_number(*a.resolved_at_s) : Json(nullptr);
     aj["severity"] = a.severity;
     aj["pending_at_s"] = json_number(a.pending_at_s);
+    if (!a.source.empty()) {
+      // A Prometheus rule's alert: where the rule is, and the alert's own labels.
+      if (!a.fired) aj["fired_at_s"] = nullptr;
+      aj["source"] = a.source;
+      aj["rule"] = a.rule;
+      Json labels = Json::object();
+      for (const auto& [n, v] : a.labels) labels[n] = v;
+      aj["labels"] = std::move(labels);
+      Json annotations = Json::object();
+      for (const auto& [n, v] : a.annotations) annotations[n] = v;
+      aj["annotations"] = std::move(annotations);
+    }
     alerts.push_back(std::move(aj));
   }
   j["alerts"] = std::move(alerts);

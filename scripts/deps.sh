@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [extra-package...]
 set -euo pipefail
 pkgs=(cmake ninja-build g++ libboost-dev libboost-program-options-dev nlohmann-json3-dev
-      libfmt-dev libgtest-dev "$@")
+      libfmt-dev libgtest-dev libyaml-cpp-dev "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
