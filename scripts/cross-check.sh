@@ -5,13 +5,14 @@
 # byte for byte; then checks that the simulation's code calls no libm function whose result
 # may differ between C libraries or CPUs.
 #
-#   scripts/cross-check.sh            # about 15 min on 2 cores from a cold ccache, 3 min warm
+#   scripts/cross-check.sh   # on 2 quiet cores: ~15 min from a cold ccache, then ~3 min of runs
 #
 # Installs what it needs when missing (root or sudo): the cross compiler, qemu-user, and through
 # multiarch (dpkg --add-architecture arm64) the arm64 -dev packages faultline links against.
 # Builds build/release (x86-64) and build/aarch64 (cmake/aarch64-linux-gnu.cmake), the faultline
 # binary only. Not part of CI (too slow there: a second full build plus emulation).
-# Knobs: JOBS (parallel compile jobs, 2), KEEP=1 keeps the result folders (printed at the end).
+# Knobs: JOBS (parallel compile jobs, 2), KEEP=1 keeps the result folders (printed at the end),
+# SWEEPS=1 also compares the bundled sweeps' sweep.json (SWEEP_TIMEOUT_S, 600, per arm64 sweep).
 # Exit: 0 every file identical and no libm call on the path; 1 a difference or a libm call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,14 +121,18 @@ for f in "${files[@]}"; do
   [ $differ = $before ] && echo "  identical  $f ($(( $(date +%s) - t0 )) s)"
 done
 # The bundled sweeps through `faultline sweep` (sweep.json: every point's summary, the
-# confidence intervals of sweep/sweep_report.cpp).
+# confidence intervals of sweep/sweep_report.cpp), with SWEEPS=1 only: under qemu-user the
+# arm64 sweep made no progress in 30 minutes (not one point file; `faultline run` of the same
+# point takes 5 s there), an open question about the batch engine's thread pool under
+# emulation. A timeout keeps the script from waiting for ever.
 for f in experiments/*.json; do
+  [ "${SWEEPS:-0}" = 1 ] || break
   grep -q '"sweep"[[:space:]]*:' "$f" || continue
   grep -q '"endpoints"[[:space:]]*:[[:space:]]*\[' "$f" || continue
   base=$(basename "$f" .json); name=sweep-$base
   t0=$(date +%s)
   rc_x=0; "${X86[@]}" sweep "$f" --jobs 1 --out "$work/x86/$name" >/dev/null 2>&1 || rc_x=$?
-  rc_a=0; "${ARM[@]}" sweep "$f" --jobs 1 --out "$work/arm/$name" >/dev/null 2>&1 || rc_a=$?
+  rc_a=0; timeout -s KILL "${SWEEP_TIMEOUT_S:-600}" "${ARM[@]}" sweep "$f" --jobs 1 --out "$work/arm/$name" >/dev/null 2>&1 || rc_a=$?
   if [ $rc_x -gt 1 ] || [ $rc_x != $rc_a ]; then
     echo "cross-check: sweep $f exited $rc_x on x86-64, $rc_a on arm64"; differ=$((differ + 1)); status=1; continue
   fi
