@@ -6,6 +6,8 @@
 #include <iterator>
 #include <map>
 
+#include "sim/det_math.h"
+
 namespace faultline::monitoring {
 
 namespace {
@@ -276,8 +278,8 @@ std::string escape_xml(std::string_view text) {
 
 double nice_number(double x, bool round) {
   if (!(x > 0) || !std::isfinite(x)) return 1;
-  const double exponent = std::floor(std::log10(x));
-  const double power = std::pow(10.0, exponent);
+  const double exponent = std::floor(sim::det::log10(x));
+  const double power = sim::det::pow(10.0, exponent);
   const double f = x / power;
   double nice;
   if (round) {
@@ -309,7 +311,7 @@ Ticks nice_ticks(double lo, double hi, int max_ticks) {
 }
 
 std::string tick_label(double value, double step) {
-  const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+  const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-sim::det::log10(step) - 1e-9));
   if (std::abs(value) < step * 1e-6) value = 0;  // no "-0"
   return fmt::format("{:.{}f}", value, std::clamp(decimals, 0, 6));
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "monitoring/svg_chart.h"
+#include "sim/det_math.h"
 
 namespace faultline::monitoring {
 
@@ -37,19 +38,19 @@ YAxis log_axis(const std::vector<std::vector<double>>& series,
   }
   for (double v : references) take(v);
   if (!(hi_value > 0)) lo_value = hi_value = 1;
-  int top = static_cast<int>(std::ceil(std::log10(hi_value) - 1e-9));
-  int bottom = static_cast<int>(std::floor(std::log10(lo_value) + 1e-9));
+  int top = static_cast<int>(std::ceil(sim::det::log10(hi_value) - 1e-9));
+  int bottom = static_cast<int>(std::floor(sim::det::log10(lo_value) + 1e-9));
   if (top <= bottom) top = bottom + 1;
   bottom = std::max(bottom, top - kMaxLogDecades);
   YAxis a;
   a.scale = YScale::kLog;
-  a.lo = std::pow(10.0, bottom);
-  a.hi = std::pow(10.0, top);
+  a.lo = sim::det::pow(10.0, bottom);
+  a.hi = sim::det::pow(10.0, top);
   a.step = 0;
   a.max_value = max_value;
   const bool fine = top - bottom <= 2;
   for (int k = bottom; k <= top; ++k) {
-    const double decade = std::pow(10.0, k);
+    const double decade = sim::det::pow(10.0, k);
     a.ticks.push_back(decade);
     if (fine && k < top) {
       a.ticks.push_back(2 * decade);
@@ -65,7 +66,7 @@ double YAxis::fraction(double value) const {
   if (std::isnan(value)) return 0;
   if (scale == YScale::kLog) {
     if (!(value > lo)) return 0;
-    return std::clamp(std::log10(value / lo) / std::log10(hi / lo), 0.0, 1.0);
+    return std::clamp(sim::det::log10(value / lo) / sim::det::log10(hi / lo), 0.0, 1.0);
   }
   return std::clamp(value / hi, 0.0, 1.0);
 }

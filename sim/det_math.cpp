@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -68,49 +69,68 @@ double exp(double x) {
   return std::ldexp(1.0 + expm1_reduced(r), static_cast<int>(k));
 }
 
+namespace {
+
 // Table-driven: m in [sqrt(1/2), sqrt(2)) is split at the centres c_i = i/128 (i = 91..181),
 // m = c_i (1 + r) with r = (m - c_i) / c_i, |r| <= 1/180, and log(m) = log(c_i) + log1p(r).
 // m - c_i is exact (Sterbenz); r carries one rounding, which log1p turns into less than
 // 2^-61 absolute. log(c_i) is computed at compile time by the series above, with the same IEEE
 // operations as at run time, so the table is the same on every machine.
 struct LogTable {
-  double log_c[182] = {};
-  double inv_c[182] = {};
+  struct Centre {
+    double c;      // i / 128
+    double inv_c;  // 1 / c
+    double log_c;  // log(c)
+  };
+  Centre at[182] = {};  // one entry's three values share a cache line
   constexpr LogTable() {
     for (int i = 90; i <= 181; ++i) {
       const double c = i / 128.0;
-      inv_c[i] = 1.0 / c;
       // log(c) = log(1 + f) with f = c - 1, or log(2c) - ln 2 below sqrt(1/2) ... c >= 90/128.
-      log_c[i] = log_reduced(c - 1.0);
+      at[i] = Centre{c, 1.0 / c, log_reduced(c - 1.0)};
     }
   }
 };
 constexpr LogTable kLogTable;
 
-double log(double x) {
-  if (!(x > 0) || std::isinf(x)) {
-    if (x == 0) return -kInf;
-    return x < 0 ? kNaN : x;  // NaN stays NaN, +inf stays +inf
-  }
-  auto bits = std::bit_cast<std::uint64_t>(x);
-  int e = static_cast<int>(bits >> 52) - 1023;
-  if (e == -1023) {  // subnormal: scale into the normal range first (exact)
-    bits = std::bit_cast<std::uint64_t>(x * 0x1p54);
-    e = static_cast<int>(bits >> 52) - 1023 - 54;
-  }
-  double m = std::bit_cast<double>((bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull);  // [1, 2)
-  if (m >= 1.41421356237309504880) {
-    m *= 0.5;
-    ++e;
-  }
-  const int i = static_cast<int>(m * 128.0 + 0.5);  // the nearest centre
-  const double c = i / 128.0;
-  const double r = (m - c) * kLogTable.inv_c[i];
+// log of a positive normal double's bits, plus `extra_e` to its exponent (for subnormals).
+// The reduction is integer arithmetic on the bits: the centre's index, the halving of m at
+// sqrt(2) and e's increment come from the mantissa bits without a branch or a conversion
+// between double and int (those sat on the latency chain of every exponential draw). The
+// values are those of the plain formulas, m *= 0.5 and ++e at m >= sqrt(2), then
+// i = (int)(m * 128 + 0.5) and c = i / 128 (exact): the result is the same to the bit.
+[[gnu::always_inline]] inline double log_of_normal(std::uint64_t bits, int extra_e) {
+  const std::uint64_t mant = bits & 0x000fffffffffffffull;
+  // m = 1.mant in [1, 2); at or above sqrt(2) (the double 0x1.6a09e667f3bcdp0) it is halved
+  // into [sqrt(1/2), 1) and e goes up by one.
+  const std::uint64_t half = mant >= 0x6a09e667f3bcdull ? 1 : 0;
+  const int e = static_cast<int>(bits >> 52) - 1023 + extra_e + static_cast<int>(half);
+  const double m = std::bit_cast<double>(mant | (0x3ffull - half) << 52);
+  // m * 128 + 0.5 truncated: 128 + round(mant / 2^45), or 64 + round(mant / 2^46) when halved
+  // (m * 128 is exact and the 0.5 lands on its bits, so this is the same integer).
+  const int shift = 45 + static_cast<int>(half);
+  const auto i = static_cast<std::size_t>((128u >> half) + ((mant + (std::uint64_t{1} << (shift - 1))) >> shift));
+  const LogTable::Centre& t = kLogTable.at[i];
+  const double r = (m - t.c) * t.inv_c;
   // log1p(r), |r| <= 1/180: r - r^2/2 + ... + r^7/7 (the rest under 2^-60 relative).
   const double r2 = r * r;
   const double p = (-0.5 + r * (1.0 / 3)) + r2 * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6 + r * (1.0 / 7)));
   const double k = static_cast<double>(e);
-  return k * kLn2Hi + (kLogTable.log_c[i] + (r + r2 * p) + k * kLn2Lo);
+  return k * kLn2Hi + (t.log_c + (r + r2 * p) + k * kLn2Lo);
+}
+
+}  // namespace
+
+double log(double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  // Positive, normal and finite in one unsigned comparison; the rest takes the slow path.
+  if (bits - 0x0010000000000000ull < 0x7ff0000000000000ull - 0x0010000000000000ull) {
+    return log_of_normal(bits, 0);
+  }
+  if (x == 0) return -kInf;
+  if (!(x > 0) || std::isinf(x)) return x < 0 ? kNaN : x;  // NaN stays NaN, +inf stays +inf
+  // Subnormal: scaled into the normal range first (exact).
+  return log_of_normal(std::bit_cast<std::uint64_t>(x * 0x1p54), -54);
 }
 
 double log1p(double x) {
@@ -121,6 +141,21 @@ double log1p(double x) {
   if (u == 1.0) return x;
   // log(u) is exact for u; u - 1 is exact too; their ratio corrects for the rounding of 1 + x.
   return log(u) * (x / (u - 1.0));
+}
+
+// log(x) / ln 10, except at the exactly representable powers of ten and their reciprocals
+// (correctly rounded, as 1e-5 is), where it is the integer itself: the chart axes take
+// floor(log10(x)) of round numbers and must land on their decade.
+double log10(double x) {
+  constexpr double kInvLn10 = 0x1.bcb7b1526e50ep-2;
+  if (x >= 1e-22 && x <= 1e22) {
+    double p = 1;
+    for (int k = 0; k <= 22; ++k, p *= 10) {  // 10^k is exact for k <= 22
+      if (x == p) return k;
+      if (x == 1 / p) return -k;
+    }
+  }
+  return log(x) * kInvLn10;
 }
 
 double pow(double x, double y) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
-#include <exception>
 #include <limits>
 #include <utility>
 
@@ -281,23 +280,22 @@ bool EventLoop::run_next(Instant limit) {
   --live_;
   ++processed_;
   // The callback runs in place (blocks never move) and its slot is freed afterwards, even if
-  // it throws, so that an event it schedules never lands in the slot that is running.
-  {
-    struct Release {
-      EventLoop* loop;
-      std::uint32_t slot;
-      ~Release() {
-        loop->release_slot(slot);
-        loop->running_ = false;
-        // A callback that throws after registering a continuation takes it along.
-        if (loop->continuation_ != nullptr && std::uncaught_exceptions() > 0) {
-          loop->continuation_ = nullptr;
-        }
-      }
-    } release{this, next.slot()};
-    running_ = true;
-    callback(next.slot())();
+  // it throws, so that an event it schedules never lands in the slot that is running. A
+  // handler, not a guard's destructor: the guard asked std::uncaught_exceptions() on every
+  // event (a call into the C++ runtime, 1.5 % of an M/M/1 run); a handler costs nothing until
+  // something throws.
+  const std::uint32_t slot = next.slot();
+  running_ = true;
+  try {
+    callback(slot)();
+  } catch (...) {
+    release_slot(slot);
+    running_ = false;
+    continuation_ = nullptr;  // a callback that throws after registering one takes it along
+    throw;
   }
+  release_slot(slot);
+  running_ = false;
   if (continuation_ != nullptr) {
     // The continuation is the event after this one (same now()). running_ is false, so it
     // cannot register another.

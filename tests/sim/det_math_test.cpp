@@ -69,6 +69,26 @@ TEST(DetMath, Log1pWithinThreeUlpsOfLibm) {
   EXPECT_EQ(log1p(-1), -std::numeric_limits<double>::infinity());
 }
 
+// The chart axes' decades: exact at every power of ten a double holds exactly (and its
+// correctly rounded reciprocal), within 2 ulps elsewhere.
+TEST(DetMath, Log10ExactAtPowersOfTenWithinTwoUlpsElsewhere) {
+  double p = 1;
+  for (int k = 0; k <= 22; ++k, p *= 10) {
+    EXPECT_EQ(log10(p), k);
+    EXPECT_EQ(log10(1 / p), -k);
+  }
+  EXPECT_EQ(log10(1e-3), -3.0);
+  EXPECT_EQ(std::floor(log10(999.9999999)), 2.0);
+  Rng rng(make_stream(1, "test/log10"));
+  double worst = 0;
+  for (int i = 0; i < kInputs; ++i) {
+    const double x = std::ldexp(0.5 + rng.next_double(), static_cast<int>(rng.next_u64() % 200) - 100);
+    worst = std::max(worst, ulps(log10(x), std::log10(x)));
+  }
+  EXPECT_LE(worst, 2.0);
+  EXPECT_GT(worst, 0.0);  // not libm's: computed from det::log
+}
+
 // The Pareto draw's x^(-1/shape), x in (0, 1): the error grows with |y ln x|, as it must for
 // exp(y ln x) in double precision.
 TEST(DetMath, PowWithinTwoPlusTwiceYLnXUlps) {
