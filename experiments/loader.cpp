@@ -102,6 +102,7 @@ Experiment validate(ReadContext& ctx, const json& doc, bool with_sweep) {
   read_alerts(root, e);
   read_expect(root, e);
   read_report(root, e);
+  read_live(root, e);
   if (with_sweep) {
     read_sweep(root, doc, e);
     read_explore(root, e);

@@ -34,6 +34,7 @@ void read_slo(const Fields& root, Experiment& e);
 void read_alerts(const Fields& root, Experiment& e);
 void read_expect(const Fields& root, Experiment& e);
 void read_report(const Fields& root, Experiment& e);
+void read_live(const Fields& root, Experiment& e);
 void read_sweep(const Fields& root, const nlohmann::json& doc, Experiment& e);
 // The explore block's shape (its templates' corners are validated by the loader, in full
 // documents).

@@ -48,6 +48,8 @@ enum class Keys {
   kReport,
   kExplore,
   kExploreFault,
+  kLive,
+  kLiveFidelity,
 };
 
 struct KeySet {
