@@ -85,15 +85,15 @@ const std::vector<KeySet>& all_key_sets() {
        "/$defs/dist_empirical",
        {"dist", "points", "file", "prometheus", "unit", "metric", "labels"}},
       {Keys::kReport, "/$defs/report", {"latency_axis", "metrics_epoch_s"}},
-      {Keys::kLive, "/$defs/live", {"fidelity"}},
-      {Keys::kLiveFidelity,
-       "/$defs/live_fidelity",
-       {"availability_points", "latency_relative", "breaker_s", "same_alerts"}},
       {Keys::kExplore, "/$defs/explore", {"faults", "max_faults", "runs", "seeds", "objective"}},
       {Keys::kExploreFault,
        "/$defs/fault_template",
        {"target", "kind", "start_s", "duration_s", "probability", "add_ms", "factor", "rate",
         "status", "concurrency", "period_s", "down_fraction"}},
+      {Keys::kLive, "/$defs/live", {"fidelity"}},
+      {Keys::kLiveFidelity,
+       "/$defs/live_fidelity",
+       {"availability_points", "latency_relative", "breaker_s", "same_alerts"}},
   };
   return kSets;
 }

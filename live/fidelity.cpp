@@ -122,7 +122,8 @@ std::string fidelity_json(const Fidelity& f, const std::string& extra_json) {
   j["alerts"] = {{"sim", f.sim_alerts}, {"live", f.live_alerts}, {"ok", f.alerts_ok}};
   j["failures"] = f.failures;
   if (!extra_json.empty()) {
-    for (auto& [k, v] : nlohmann::ordered_json::parse(extra_json).items()) j[k] = v;
+    const nlohmann::ordered_json extra = nlohmann::ordered_json::parse(extra_json);
+    for (const auto& [k, v] : extra.items()) j[k] = v;
   }
   return j.dump(2) + "\n";
 }

@@ -129,7 +129,9 @@ int run_live(experiments::Experiment experiment, const LiveOptions& options) {
     deps.push_back(std::make_unique<HttpDependency>(io, driver));
     return deps.back().get();
   };
+  sim::Metrics* live_metrics = nullptr;
   wiring.sink = [&](sim::EventLoop& loop, sim::Metrics& metrics) -> sim::RequestSink* {
+    live_metrics = &metrics;
     load = std::make_unique<LiveLoad>(io, driver, loop, metrics, endpoints);
     return load.get();
   };
@@ -207,6 +209,20 @@ int run_live(experiments::Experiment experiment, const LiveOptions& options) {
   });
   guard.reset();
   deps_thread.join();
+  // The faults were applied by the proxies: their hit counts are the run's.
+  {
+    std::size_t p = 0;
+    for (const auto& d : e.dependencies) {
+      if (p >= proxies.size()) break;
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < e.faults.size(); ++i) {
+        if (e.faults[i].target != d.name) continue;
+        if (k < proxies[p]->hits().size()) live_metrics->faults()[i].hits += proxies[p]->hits()[k];
+        ++k;
+      }
+      ++p;
+    }
+  }
 
   // --- results, from the measured data, through the same pipeline as `run` ---
   world.finish();
