@@ -158,6 +158,7 @@ int run_live(experiments::Experiment experiment, const LiveOptions& options) {
   }
   const auto wall_start = std::chrono::steady_clock::now();
   driver.start(world);
+  load->start();
   auto guard = boost::asio::make_work_guard(deps_io);
   std::thread deps_thread([&] { deps_io.run(); });
 

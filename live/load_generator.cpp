@@ -32,11 +32,27 @@ void LiveLoad::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
   // Runs inside the world at the planned instant: loop_.now() is the plan, the wall clock is
   // when it is actually sent.
   const Instant planned = loop_.now();
-  lags_ns_.push_back(std::max<std::int64_t>(0, (driver_.wall_now() - planned).count()));
   const std::uint64_t id = next_id_++;
-  pending_.emplace(id, Pending{planned, endpoint, std::move(answered)});
+  pending_.emplace(id, Pending{planned, endpoint, user, std::move(answered)});
   metrics_.on_request_issued(planned);
-  const LiveEndpoint& ep = endpoints_[endpoint];
+  if (!started_) {
+    deferred_.push_back(id);
+    return;
+  }
+  send(id);
+}
+
+void LiveLoad::start() {
+  started_ = true;
+  for (const std::uint64_t id : deferred_) send(id);
+  deferred_.clear();
+}
+
+void LiveLoad::send(std::uint64_t id) {
+  const Pending& p = pending_.at(id);
+  lags_ns_.push_back(std::max<std::int64_t>(0, (driver_.wall_now() - p.issued).count()));
+  const std::uint64_t user = p.user;
+  const LiveEndpoint& ep = endpoints_[p.endpoint];
   const auto timeout = ep.client_timeout.count() > 0 ? ep.client_timeout : std::chrono::nanoseconds(std::chrono::minutes(10));
   client_->request(HttpRequest{"GET", ep.path + "?user=" + std::to_string(user), ""}, timeout,
                    [this, id](const HttpResult& r) { on_answer(id, r); });

@@ -56,6 +56,9 @@ class LiveLoad final : public sim::RequestSink {
   ~LiveLoad() override;
 
   void set_target(Upstream target);
+  // Sends the requests planned before the clock started (a closed model's first users are
+  // planned at t = 0 while the world is built): call right after WallClockDriver::start.
+  void start();
   void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override;
   void close();
 
@@ -66,9 +69,11 @@ class LiveLoad final : public sim::RequestSink {
   struct Pending {
     Instant issued{};
     std::uint32_t endpoint = 0;
+    std::uint64_t user = 0;
     Answered answered;
   };
   void on_answer(std::uint64_t id, const HttpResult& result);
+  void send(std::uint64_t id);
 
   boost::asio::io_context& io_;
   WallClockDriver& driver_;
@@ -79,6 +84,8 @@ class LiveLoad final : public sim::RequestSink {
   std::unordered_map<std::uint64_t, Pending> pending_;
   std::uint64_t next_id_ = 1;
   std::vector<std::int64_t> lags_ns_;
+  bool started_ = false;
+  std::vector<std::uint64_t> deferred_;  // planned before start()
 };
 
 }  // namespace faultline::live

@@ -46,8 +46,10 @@ TEST(LiveSession, ReferenceServiceBreakerOpensOnARealOutage) {
   EXPECT_GE(ts[0]["live_s"].get<double>(), 3.0);
   EXPECT_LT(ts[0]["live_s"].get<double>(), 4.0);
   EXPECT_EQ(ts.back()["to"], "closed");
-  // Open uniform load: 40 rps x 12 s, every one sent, on time.
-  EXPECT_EQ(fid["send_lag"]["sends"].get<int>(), 480);
+  // Open uniform load: one arrival every 25 ms from 25 ms, none at or after 12 s: 479, every
+  // one sent, on time (the same plan as the simulation's).
+  EXPECT_EQ(fid["send_lag"]["sends"].get<int>(), 479);
+  EXPECT_DOUBLE_EQ(fid["slis"]["throughput"]["sim"].get<double>(), fid["slis"]["throughput"]["live"].get<double>());
   EXPECT_LT(fid["send_lag"]["p99_ms"].get<double>(), 20.0);
   const auto summary = read_json(dir + "/summary.json");
   EXPECT_FALSE(summary.contains("partial"));
