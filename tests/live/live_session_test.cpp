@@ -42,10 +42,10 @@ TEST(LiveSession, ReferenceServiceBreakerOpensOnARealOutage) {
   // The breaker opened on the real outage (3 s), within 1 s, and closed after it (7 s + 2 s).
   const auto& ts = fid["breakers"]["ai"]["transitions"];
   ASSERT_GE(ts.size(), 3u) << fid.dump(2);
-  EXPECT_EQ(ts[0]["to"], "open");
+  EXPECT_EQ(ts[0]["to"], "OPEN");
   EXPECT_GE(ts[0]["live_s"].get<double>(), 3.0);
   EXPECT_LT(ts[0]["live_s"].get<double>(), 4.0);
-  EXPECT_EQ(ts.back()["to"], "closed");
+  EXPECT_EQ(ts.back()["to"], "CLOSED");
   // Open uniform load: one arrival every 25 ms from 25 ms, none at or after 12 s: 479, every
   // one sent, on time (the same plan as the simulation's).
   EXPECT_EQ(fid["send_lag"]["sends"].get<int>(), 479);
