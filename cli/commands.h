@@ -18,6 +18,7 @@ int sweep_command(const Args& args);
 int merge_command(const Args& args);
 int explore_command(const Args& args);
 int live_command(const Args& args);
+int proxy_command(const Args& args);
 
 // Prints "faultline: <message>" and the command's usage hint to stderr; returns 2.
 int usage_error(const std::string& command, const std::string& message);

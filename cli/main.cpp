@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  compare BASELINE.json CURRENT.json [--tolerance PCT]\n"
     "  health FILE --at SECONDS\n"
     "  live FILE [--out DIR] [--seed N] [--set PATH=VALUE]... [--target URL] [--progress]\n"
+    "  proxy FILE --listen PORT --upstream HOST:PORT [--dependency NAME] [--seed N] [--set PATH=VALUE]...\n"
     "\n"
     "exit status: 0 all checks passed, 1 a check failed or a regression, 2 bad input or usage,\n"
     "130/143 interrupted. Docs: README.md and docs/.\n";
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     if (command == "merge") return faultline::cli::merge_command(args);
     if (command == "explore") return faultline::cli::explore_command(args);
     if (command == "live") return faultline::cli::live_command(args);
+    if (command == "proxy") return faultline::cli::proxy_command(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -54,10 +54,15 @@ void FaultProxy::apply_schedule() {
     server_.set_keep_alive(true);
     server_.listen(port_);
   }
+  if (refuse != refusing_ && options_.log) options_.log(t, refuse ? "refusing connections" : "accepting connections");
   refusing_ = refuse;
   const int capacity = faults::capacity_at(options_.faults, t, options_.base_concurrency);
   if (capacity != capacity_) {
     capacity_ = capacity;
+    if (options_.log) {
+      options_.log(t, capacity == options_.base_concurrency ? std::string("capacity restored")
+                                                             : "capacity " + std::to_string(capacity));
+    }
     start_waiting();
   }
   arm_next_edge();

@@ -22,6 +22,8 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <string>
 #include <limits>
 #include <optional>
 #include <unordered_map>
@@ -45,6 +47,8 @@ struct FaultProxyOptions {
   int base_concurrency = std::numeric_limits<int>::max();
   std::optional<std::int64_t> queue_limit;
   std::chrono::nanoseconds upstream_timeout = std::chrono::minutes(10);
+  // Told each state change of the schedule ("refusing connections", "capacity 2"...), if set.
+  std::function<void(Instant, const std::string&)> log;
 };
 
 class FaultProxy {

@@ -13,7 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 // clang-format on
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include "batch/experiment_run.h"
 #include "batch/interrupt.h"

@@ -26,8 +26,9 @@ double quantile(std::vector<double> v, double q) {
 // emulator draws from the model's stream "dependency/<name>", so the service times are those
 // 2000 draws (one per call, in service order); the measured latencies add only HTTP and timer
 // overhead. Tolerance: each measured quantile (p10, p50, p90, p99) is at least the drawn one
-// minus 0.2 ms (a timer never fires early; the rank may shift by the overhead), at most 20 %
-// plus 3 ms above it (loopback HTTP overhead on a shared 2-core machine); and the draws match
+// minus 0.2 ms (a timer never fires early; the rank may shift by the overhead), at most 30 %
+// plus 5 ms above it (loopback HTTP overhead on a shared 2-core machine, other tests running
+// beside it under ctest -j 2); and the draws match
 // the distribution's quantiles within 10 % (sampling error at n = 2000).
 TEST(DependencyEmulator, LatencyFollowsTheFilesDistribution) {
   boost::asio::io_context io;
@@ -66,7 +67,7 @@ TEST(DependencyEmulator, LatencyFollowsTheFilesDistribution) {
     const double want = quantile(drawn, q);
     const double got = quantile(measured, q);
     EXPECT_GE(got, want - 0.2) << "q=" << q;
-    EXPECT_LE(got, want * 1.2 + 3.0) << "q=" << q;
+    EXPECT_LE(got, want * 1.3 + 5.0) << "q=" << q;
     EXPECT_NEAR(want, config.latency.quantile_ms(q), config.latency.quantile_ms(q) * 0.1) << "q=" << q;
   }
 }
