@@ -46,4 +46,9 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
 bool write_results(const ExperimentRun& run, const std::string& out_dir,
                    const std::vector<std::string>& set_args, std::string* error);
 
+// The same files into `folder` itself (live mode: DIR/<name>/live). `partial`: the run was
+// interrupted and these are the results measured until then (summary.json says so).
+bool write_results_to(const ExperimentRun& run, const std::string& folder, const std::vector<std::string>& set_args,
+                      bool partial, std::string* error);
+
 }  // namespace faultline::batch

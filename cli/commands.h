@@ -17,6 +17,7 @@ int health_command(const Args& args);
 int sweep_command(const Args& args);
 int merge_command(const Args& args);
 int explore_command(const Args& args);
+int live_command(const Args& args);
 int proxy_command(const Args& args);
 
 // Prints "faultline: <message>" and the command's usage hint to stderr; returns 2.

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  explore FILE [--runs N] [--jobs N] [--out DIR] [--shard I/N]\n"
     "  compare BASELINE.json CURRENT.json [--tolerance PCT]\n"
     "  health FILE --at SECONDS\n"
+    "  live FILE [--out DIR] [--seed N] [--set PATH=VALUE]... [--target URL] [--progress]\n"
     "  proxy FILE --listen PORT --upstream HOST:PORT [--dependency NAME] [--seed N] [--set PATH=VALUE]...\n"
     "\n"
     "exit status: 0 all checks passed, 1 a check failed or a regression, 2 bad input or usage,\n"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
     if (command == "sweep") return faultline::cli::sweep_command(args);
     if (command == "merge") return faultline::cli::merge_command(args);
     if (command == "explore") return faultline::cli::explore_command(args);
+    if (command == "live") return faultline::cli::live_command(args);
     if (command == "proxy") return faultline::cli::proxy_command(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);

@@ -275,6 +275,19 @@ struct ReportConfig {
   std::int64_t metrics_epoch_s = kDefaultMetricsEpochS;
 };
 
+// `live.fidelity`: how close a live run must come to the simulation of the same file and seed
+// (docs/live.md, "Fidelity").
+struct FidelityTolerances {
+  double availability_points = 2.0;   // |live - sim| in percentage points
+  double latency_relative = 0.15;     // |live - sim| / sim for latency_p95 and latency_p99
+  double breaker_seconds = 0.5;       // per breaker transition, |live instant - sim instant|
+  bool same_alerts = true;            // the same alerts fire in both
+};
+
+struct LiveConfig {
+  FidelityTolerances fidelity;
+};
+
 struct Experiment {
   std::string name;
   std::string description;
@@ -301,6 +314,7 @@ struct Experiment {
   // Prometheus rule files (prometheus_rules, then --prometheus-rules), resolved paths: read and
   // evaluated by monitoring/prometheus_rule_file.h, not by the loader.
   std::vector<std::string> prometheus_rules;
+  LiveConfig live;
   nlohmann::json sweep;              // the `sweep` block as written, or null
   nlohmann::json explore;            // the `explore` block as written, or null
   nlohmann::json source;             // the whole document after --set overrides

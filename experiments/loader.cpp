@@ -103,6 +103,7 @@ Experiment validate(ReadContext& ctx, const json& doc, bool with_sweep) {
   read_expect(root, e);
   read_report(root, e);
   read_prometheus_rules(root, e);
+  read_live(root, e);
   if (with_sweep) {
     read_sweep(root, doc, e);
     read_explore(root, e);

@@ -36,6 +36,7 @@ void read_expect(const Fields& root, Experiment& e);
 void read_report(const Fields& root, Experiment& e);
 // prometheus_rules: rule file paths, resolved against the experiment file's folder.
 void read_prometheus_rules(const Fields& root, Experiment& e);
+void read_live(const Fields& root, Experiment& e);
 void read_sweep(const Fields& root, const nlohmann::json& doc, Experiment& e);
 // The explore block's shape (its templates' corners are validated by the loader, in full
 // documents).

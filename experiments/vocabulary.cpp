@@ -10,7 +10,7 @@ const std::vector<KeySet>& all_key_sets() {
        "",
        {"$schema", "name", "description", "seed", "duration_s", "warmup_s", "profile", "env", "api",
         "dependencies", "endpoints", "load", "resilience", "faults", "slo", "alerts", "expect",
-        "report", "prometheus_rules", "sweep", "explore"}},
+        "report", "prometheus_rules", "sweep", "explore", "live"}},
       {Keys::kApi, "/$defs/api", {"workers", "queue_limit", "overhead_ms", "cancel_on_client_timeout"}},
       {Keys::kDependency,
        "/$defs/dependency",
@@ -93,6 +93,10 @@ const std::vector<KeySet>& all_key_sets() {
        {"target", "kind", "start_s", "duration_s", "probability", "add_ms", "factor", "rate",
         "status", "concurrency", "period_s", "down_fraction"}},
       {Keys::kExploreSearch, "/$defs/explore_search", {"runs", "restarts", "neighbors"}},
+      {Keys::kLive, "/$defs/live", {"fidelity"}},
+      {Keys::kLiveFidelity,
+       "/$defs/live_fidelity",
+       {"availability_points", "latency_relative", "breaker_s", "same_alerts"}},
   };
   return kSets;
 }

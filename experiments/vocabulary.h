@@ -49,6 +49,8 @@ enum class Keys {
   kExplore,
   kExploreFault,
   kExploreSearch,
+  kLive,
+  kLiveFidelity,
 };
 
 struct KeySet {

@@ -64,7 +64,8 @@ struct World::Parts {
   std::vector<sim::BreakerSecondState> breaker_states;
 };
 
-World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Parts>()) {
+World::World(const Experiment& e, const LiveWiring* live)
+    : experiment_(e), parts_(std::make_unique<Parts>()), live_(live != nullptr) {
   Parts& p = *parts_;
   end_ = e.duration;
 
@@ -97,6 +98,11 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
   // --- dependencies, each behind its faults ---
   for (std::size_t i = 0; i < e.dependencies.size(); ++i) {
     const DependencyConfig& d = e.dependencies[i];
+    if (live != nullptr) {
+      p.dependency_index[d.name] = i;
+      p.dependencies.push_back(live->dependency(i));
+      continue;
+    }
     sim::DependencySpec spec;
     spec.name = d.name;
     spec.concurrency = d.concurrency;
@@ -222,7 +228,8 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
     sim::EndpointSpec ep;
     ep.name = ec.name;
     if (ec.timeout.has_value()) ep.timeout = *ec.timeout;
-    ep.client_timeout = ec.client_timeout.value_or(e.load.client_timeout);
+    // A live server does not know its clients' timeouts: they give up on their side.
+    ep.client_timeout = live != nullptr ? Duration::zero() : ec.client_timeout.value_or(e.load.client_timeout);
     ep.expected_status = ec.expected_status;
     for (const auto& s : ec.steps) ep.steps.push_back(make_step(s));
     if (ec.degradation.has_value()) {
@@ -258,8 +265,11 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
   api.queue_limit = e.api.queue_limit;
   api.overhead = e.api.overhead;
   api.cancel_on_client_timeout = e.api.cancel_on_client_timeout;
-  p.api = std::make_unique<sim::ApiModel>(loop_, *metrics_, api, std::move(endpoints), p.dependencies, e.seed);
-  {
+  api.records_outcomes = live == nullptr;
+  if (live == nullptr || live->serve_api) {
+    p.api = std::make_unique<sim::ApiModel>(loop_, *metrics_, api, std::move(endpoints), p.dependencies, e.seed);
+  }
+  if (p.api != nullptr) {
     std::vector<faults::Fault> mine;
     std::vector<sim::Rng> streams;
     for (const auto& f : p.faults) {
@@ -274,7 +284,8 @@ World::World(const Experiment& e) : experiment_(e), parts_(std::make_unique<Part
   }
 
   // --- clients ---
-  p.load = std::make_unique<sim::LoadGenerator>(loop_, load_spec(e), e.seed, *p.api);
+  sim::RequestSink* sink = live != nullptr ? live->sink(loop_, *metrics_) : p.api.get();
+  p.load = std::make_unique<sim::LoadGenerator>(loop_, load_spec(e), e.seed, *sink);
   p.load->start();
 
   p.breaker_states.resize(p.breakers.size());
@@ -297,8 +308,8 @@ void World::tick() {
       case resilience::BreakerState::kOpen: p.breaker_states[i] = sim::BreakerSecondState::kOpen; break;
     }
   }
-  metrics_->close_second(static_cast<std::uint32_t>(p.api->busy_workers()),
-                         static_cast<std::uint32_t>(p.api->queued()), p.breaker_states);
+  metrics_->close_second(p.api != nullptr ? static_cast<std::uint32_t>(p.api->busy_workers()) : 0,
+                         p.api != nullptr ? static_cast<std::uint32_t>(p.api->queued()) : 0, p.breaker_states);
 }
 
 // Seconds are closed between events rather than by a tick event: an event at exactly a second
@@ -338,11 +349,14 @@ void World::finish() {
     c.joined_in_flight += s.joined_in_flight;
     c.overlapping_executions += co->overlapping_executions();
   }
-  // An interrupted run reports what it measured; only a whole run drains.
-  if (measured_until_ == end_) drain();
+  // An interrupted run reports what it measured; only a whole run drains (a live run has
+  // drained in real time already: advance_live).
+  if (measured_until_ == end_ && !live_) drain();
   auto& totals = metrics_->mutable_totals();
   totals.unfinished = metrics_->in_flight();
-  if (totals.unfinished > 0 && experiment_.load.unanswered == Unanswered::kFail) p.api->fail_unanswered();
+  if (totals.unfinished > 0 && experiment_.load.unanswered == Unanswered::kFail && p.api != nullptr && !live_) {
+    p.api->fail_unanswered();
+  }
   metrics_->close_drain(loop_.now());
 }
 
@@ -360,6 +374,18 @@ void World::drain() {
   // Still waiting: those clients waited until the drain's end (their latency from there).
   if (metrics_->in_flight() > 0) loop_.run_until(limit);
 }
+
+void World::advance_live(Instant t) {
+  if (t <= end_) {
+    run_until(t);
+    return;
+  }
+  run_until(end_);
+  draining_ = true;
+  loop_.run_until(t - std::chrono::nanoseconds(1));
+}
+
+sim::ApiModel* World::api() { return parts_->api.get(); }
 
 std::vector<World::BreakerView> World::breakers() const {
   std::vector<BreakerView> out;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,11 +19,27 @@
 #include "sim/event_loop.h"
 #include "sim/metrics.h"
 
+namespace faultline::sim {
+class ApiModel;
+class Dependency;
+class RequestSink;
+}  // namespace faultline::sim
+
 namespace faultline::experiments {
+
+// Live mode (live/live_session.h) runs the same world on the wall clock, with three parts
+// swapped: the dependencies are HTTP clients (the faults are applied by the fault proxies in
+// front of them, not in the world), the clients reach the API over HTTP through `sink`, and
+// the API, when the world serves one, only answers (the clients record the outcomes).
+struct LiveWiring {
+  std::function<sim::Dependency*(std::size_t index)> dependency;
+  std::function<sim::RequestSink*(sim::EventLoop& loop, sim::Metrics& metrics)> sink;
+  bool serve_api = true;  // false with --target: the load goes to the user's service
+};
 
 class World {
  public:
-  explicit World(const Experiment& experiment);
+  explicit World(const Experiment& experiment, const LiveWiring* live = nullptr);
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -34,6 +51,12 @@ class World {
   // flight get their outcomes (answers, client timeouts, or "no answer" when the drain's time
   // is up; docs/monitoring.md, "Outcomes"). Call once, last.
   void finish();
+
+  // Live mode: runs every event before the wall instant `t`, past end() too (the drain, in
+  // real time: breaker transitions after end() are not recorded, as in the simulated drain).
+  void advance_live(Instant t);
+  sim::EventLoop& loop() { return loop_; }
+  sim::ApiModel* api();  // null in live mode with serve_api = false
 
   // The instant the run has been measured up to (exclusive).
   Instant now() const { return measured_until_; }
@@ -63,6 +86,7 @@ class World {
   Instant next_boundary_ = std::chrono::seconds(1);
   bool finished_ = false;
   bool draining_ = false;
+  bool live_ = false;
 };
 
 }  // namespace faultline::experiments

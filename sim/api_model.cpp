@@ -94,7 +94,7 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
   r.abandoned = false;
   r.deadline = kNoTimer;
   r.work_timer = kNoTimer;
-  metrics_.on_request_issued(r.issued);
+  if (spec_.records_outcomes) metrics_.on_request_issued(r.issued);
   const EndpointSpec& ep = endpoints_[endpoint];
   if (ep.timeout.count() > 0) {
     r.deadline = loop_.schedule_after(ep.timeout, [this, index, gen = r.generation] {
@@ -313,7 +313,7 @@ void ApiModel::client_gives_up(void* api, std::uint64_t token) {
 void ApiModel::on_client_timeout(std::uint32_t index) {
   Request& r = requests_[index];
   r.abandoned = true;
-  metrics_.on_request_done(r.issued, loop_.now(), kStatusClientTimeout, false, false, r.endpoint);
+  if (spec_.records_outcomes) metrics_.on_request_done(r.issued, loop_.now(), kStatusClientTimeout, false, false, r.endpoint);
   if (spec_.cancel_on_client_timeout) {
     // The outcome is recorded; finish() frees the worker and cancels the calls as timeouts.
     finish(index, kStatusClientTimeout, false, /*by_deadline=*/true);
@@ -329,7 +329,7 @@ std::uint64_t ApiModel::fail_unanswered() {
   for (Request& r : requests_) {
     if (r.phase == Request::Phase::kFree || r.abandoned) continue;
     r.abandoned = true;
-    metrics_.on_request_done(r.issued, loop_.now(), kStatusNoAnswer, false, false, r.endpoint);
+    if (spec_.records_outcomes) metrics_.on_request_done(r.issued, loop_.now(), kStatusNoAnswer, false, false, r.endpoint);
     ++n;
   }
   return n;
@@ -354,7 +354,7 @@ void ApiModel::finish(std::uint32_t index, int status, bool success, bool by_dea
   if (r.phase == Request::Phase::kQueued) --queued_live_;  // its queue entry is skipped later
   const bool degraded = success && r.degraded;
   // A request its client gave up on already has its outcome: the late answer reaches nobody.
-  if (!r.abandoned) metrics_.on_request_done(r.issued, loop_.now(), status, success, degraded, r.endpoint);
+  if (!r.abandoned && spec_.records_outcomes) metrics_.on_request_done(r.issued, loop_.now(), status, success, degraded, r.endpoint);
   Answered answered = std::move(r.answered);
   const bool held_worker = r.holds_worker;
   release_request(index);
@@ -362,6 +362,7 @@ void ApiModel::finish(std::uint32_t index, int status, bool success, bool by_dea
     --busy_;
     start_queued();
   }
+  last_outcome_ = Outcome{status, success, degraded};
   if (answered) answered();
 }
 

@@ -36,6 +36,10 @@ struct ApiSpec {
   // When the client gives up, the server stops too (its calls are cancelled as by a
   // deadline, its worker freed) instead of working on for nobody.
   bool cancel_on_client_timeout = false;
+  // Live mode: the clients record each request's outcome (from the planned send instant, on
+  // their side of the socket); the API then only answers, reporting its outcome through
+  // last_outcome(). Dependency and breaker metrics are recorded either way.
+  bool records_outcomes = true;
 };
 
 // What faults on the API itself do to one arriving request (faults/ implements the hook).
@@ -63,6 +67,15 @@ class ApiModel final : public RequestSink {
 
   void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override;
   void set_fault_hook(ApiFaultHook* hook) { fault_hook_ = hook; }
+
+  // The outcome of the request whose Answered callback is running (valid inside it only): a
+  // live server turns it into its HTTP answer.
+  struct Outcome {
+    int status = 0;
+    bool success = false;
+    bool degraded = false;
+  };
+  const Outcome& last_outcome() const { return last_outcome_; }
 
   // Gives every request still waiting for its answer the outcome "no answer" (status 0) at
   // now(), without running its callback: the run is over. Returns how many there were.
@@ -108,6 +121,7 @@ class ApiModel final : public RequestSink {
   // A constant overhead's draw, taken once (a constant consumes no random draw), or -1.
   Duration constant_overhead_{-1};
   ApiFaultHook* fault_hook_ = nullptr;
+  Outcome last_outcome_;
   int workers_;
   int busy_ = 0;
   std::vector<Request> requests_;

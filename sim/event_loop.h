@@ -96,6 +96,14 @@ class EventLoop final : public Scheduler {
   void stop();
 
   // Events scheduled and neither run nor cancelled.
+  // The instant of the earliest pending event, or Instant::max() when none: live mode wakes
+  // the loop then on the wall clock. A cancelled event may be reported (an early wake is
+  // harmless: it runs nothing).
+  Instant next_event_hint() const {
+    if (now_lane_.size > 0) return now_;
+    return heap_size_ > 0 ? Instant(heap_[0].time) : Instant::max();
+  }
+
   std::size_t pending() const { return live_; }
   // Events run since construction.
   std::uint64_t events_processed() const { return processed_; }

@@ -1,0 +1,44 @@
+#include "live/http_dependency.h"
+
+#include "live/wall_clock_driver.h"
+
+namespace faultline::live {
+
+sim::CallStatus call_status(const HttpResult& result) {
+  switch (result.error) {
+    case TransportError::kNone:
+      if (result.status == 200) return sim::CallStatus::kOk;
+      if (result.status == 503) return sim::CallStatus::kRejected;
+      return sim::CallStatus::kError;
+    case TransportError::kRefused: return sim::CallStatus::kRefused;
+    default: return sim::CallStatus::kError;
+  }
+}
+
+HttpDependency::HttpDependency(boost::asio::io_context& io, WallClockDriver& driver,
+                               std::chrono::nanoseconds transport_timeout)
+    : io_(io), driver_(driver), transport_timeout_(transport_timeout) {}
+
+void HttpDependency::set_upstream(Upstream upstream) {
+  client_ = std::make_unique<HttpClient>(io_, std::move(upstream), 4096);
+}
+
+sim::CallId HttpDependency::call(Done done, const sim::CallOptions&) {
+  const sim::CallId id = next_id_++;
+  pending_.emplace(id, std::move(done));
+  client_->request(HttpRequest{"GET", "/", ""}, transport_timeout_,
+                  [this, id](const HttpResult& r) { answered(id, r); });
+  return id;
+}
+
+void HttpDependency::answered(sim::CallId id, const HttpResult& result) {
+  if (result.error == TransportError::kCancelled) return;  // shutting down
+  const auto it = pending_.find(id);
+  if (it == pending_.end()) return;  // abandoned: the answer reaches nobody
+  Done done = std::move(it->second);
+  pending_.erase(it);
+  const sim::CallStatus status = call_status(result);
+  driver_.deliver([&] { done(status); });
+}
+
+}  // namespace faultline::live
