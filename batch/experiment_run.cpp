@@ -60,7 +60,8 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
   // variant that reaches here with a bad file reports it as a failed check.
   std::vector<std::string> rule_errors;
   run.prometheus_rules = std::make_unique<monitoring::RuleSet>(
-      monitoring::load_rule_files(run.experiment->prometheus_rules, &rule_errors));
+      monitoring::load_rule_files(run.experiment->prometheus_rules, &rule_errors,
+                                  &run.experiment->prometheus_rule_names));
   run.outcome.prometheus_rules = run.prometheus_rules.get();
   if (!run.interrupted) {
     run.evaluation = monitoring::evaluate(run.outcome);

@@ -61,6 +61,7 @@ bool add_rule_files(const std::vector<std::string>& rule_files, std::vector<expe
       if (std::none_of(e.prometheus_rules.begin(), e.prometheus_rules.end(),
                        [&](const std::string& g) { return same(f, g); })) {
         e.prometheus_rules.push_back(f);
+        e.prometheus_rule_names.push_back(f);
       }
     }
     std::vector<std::string> errors;

@@ -314,6 +314,7 @@ struct Experiment {
   // Prometheus rule files (prometheus_rules, then --prometheus-rules), resolved paths: read and
   // evaluated by monitoring/prometheus_rule_file.h, not by the loader.
   std::vector<std::string> prometheus_rules;
+  std::vector<std::string> prometheus_rule_names;  // each as written (file key or command line)
   LiveConfig live;
   nlohmann::json sweep;              // the `sweep` block as written, or null
   nlohmann::json explore;            // the `explore` block as written, or null

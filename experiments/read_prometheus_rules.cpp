@@ -32,6 +32,7 @@ void read_prometheus_rules(const Fields& root, Experiment& e) {
       continue;
     }
     e.prometheus_rules.push_back(resolved);
+    e.prometheus_rule_names.push_back(*name);
   }
 }
 

@@ -270,9 +270,11 @@ RuleSet load_rule_text(std::string_view text, const std::string& file, std::vect
   return reader.read();
 }
 
-RuleSet load_rule_files(const std::vector<std::string>& paths, std::vector<std::string>* errors) {
+RuleSet load_rule_files(const std::vector<std::string>& paths, std::vector<std::string>* errors,
+                        const std::vector<std::string>* names) {
   RuleSet all;
-  for (const std::string& path : paths) {
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       errors->push_back(fmt::format("{}: cannot be read", path));
@@ -281,6 +283,13 @@ RuleSet load_rule_files(const std::vector<std::string>& paths, std::vector<std::
     std::stringstream buffer;
     buffer << in.rdbuf();
     RuleSet one = load_rule_text(buffer.str(), path, errors);
+    if (names != nullptr && i < names->size() && (*names)[i] != path) {
+      const std::string& name = (*names)[i];
+      for (RuleGroup& g : one.groups) {
+        g.file = name;
+        for (PrometheusRule& r : g.rules) r.where = name + r.where.substr(path.size());
+      }
+    }
     for (RuleGroup& g : one.groups) all.groups.push_back(std::move(g));
   }
   return all;

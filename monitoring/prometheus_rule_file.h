@@ -48,7 +48,11 @@ struct RuleSet {
 };
 
 // Reads every file; each problem is appended to *errors as "file:line:column: message".
-RuleSet load_rule_files(const std::vector<std::string>& paths, std::vector<std::string>* errors);
+// With `names` (one per path), a rule's `where` and its group's `file` carry the name instead of
+// the path: the name as the user wrote it, so summary.json does not depend on where the
+// experiment file sits or from which folder faultline ran. Errors keep the path, to open.
+RuleSet load_rule_files(const std::vector<std::string>& paths, std::vector<std::string>* errors,
+                        const std::vector<std::string>* names = nullptr);
 // The same from text (tests); `file` labels the messages.
 RuleSet load_rule_text(std::string_view text, const std::string& file, std::vector<std::string>* errors);
 
