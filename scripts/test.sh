@@ -4,7 +4,8 @@
 # tests under AddressSanitizer + UBSan. Installs missing Debian packages first. Exit 0 only if
 # all pass. FAULTLINE_CLUSTER_TEST=0 skips the cluster check, FAULTLINE_SKIP_SANITIZERS=1 the
 # sanitizers; FAULTLINE_K8S_VALIDATE=1 adds the Kubernetes manifest check
-# (scripts/k8s-validate.sh: needs node >= 20 and the npm registry, so it is not on by default).
+# (scripts/k8s-validate.sh: needs node >= 20 and the npm registry, so it is not on by default);
+# the live tests (label live) run in the Release build, under the sanitizers with FAULTLINE_ASAN_LIVE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh prometheus   # promtool: tests/e2e/promtool_test.cpp reads metrics.om with it
