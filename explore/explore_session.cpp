@@ -61,7 +61,8 @@ class ExplorePlanner final : public batch::PlanPlanner<ExplorePlan, RunRef> {
   std::optional<std::vector<double>> evaluate(const std::vector<json>& schedules, std::size_t first,
                                               const std::string& dir,
                                               const batch::SessionOptions& options,
-                                              int* status) const;
+                                              int* status,
+                                              std::vector<std::string>* failing) const;
   void print(const ExploreReport& report, const std::string& dir) const;
 
   bool shrink_;
@@ -71,7 +72,8 @@ std::optional<std::vector<double>> ExplorePlanner::evaluate(const std::vector<js
                                                             std::size_t first,
                                                             const std::string& dir,
                                                             const batch::SessionOptions& options,
-                                                            int* status) const {
+                                                            int* status,
+                                                            std::vector<std::string>* failing) const {
   std::vector<batch::BatchRun> runs;
   for (std::size_t k = 0; k < schedules.size(); ++k) {
     for (int r = 0; r < plan_.seeds; ++r) {
@@ -88,6 +90,9 @@ std::optional<std::vector<double>> ExplorePlanner::evaluate(const std::vector<js
       },
       options, status);
   if (!results) return std::nullopt;
+  for (const RunResult& r : *results) {
+    if (!r.value("passed", true)) failing->push_back(r.value("run", std::string()));
+  }
   std::vector<double> values(schedules.size(), 0.0);
   for (std::size_t i = 0; i < results->size(); ++i)
     values[i / seeds] += (*results)[i]["metrics"].value(plan_.objective->metric, 0.0);
@@ -98,6 +103,9 @@ std::optional<std::vector<double>> ExplorePlanner::evaluate(const std::vector<js
 int ExplorePlanner::conclude(const std::vector<RunResult>& results, const std::string& dir,
                              const batch::SessionOptions& options) const {
   std::optional<SearchOutcome> search;
+  // Runs of the search that fail a check or an invariant: a failure is a failure however it
+  // was found, so they make the exit status 1 even when no random schedule failed.
+  std::vector<std::string> search_failing;
   if (plan_.objective && plan_.search_runs > 0) {
     int status = 0;
     search = adversarial_search(
@@ -105,7 +113,7 @@ int ExplorePlanner::conclude(const std::vector<RunResult>& results, const std::s
         schedule_values(plan_, results),
         {.runs = plan_.search_runs, .restarts = plan_.restarts, .neighbors = plan_.neighbors},
         [&](const std::vector<json>& schedules, std::size_t first) {
-          return evaluate(schedules, first, dir, options, &status);
+          return evaluate(schedules, first, dir, options, &status, &search_failing);
         });
     if (!search) return status;
   }
@@ -124,7 +132,11 @@ int ExplorePlanner::conclude(const std::vector<RunResult>& results, const std::s
     return 2;
   }
   if (!options.quiet) print(report, dir);
-  return report.found() ? 1 : 0;
+  if (!search_failing.empty()) {
+    fmt::print("{} of the adversarial search's runs fail a check or an invariant (first: {}/points/{}.json)\n",
+               search_failing.size(), dir, search_failing.front());
+  }
+  return report.found() || !search_failing.empty() ? 1 : 0;
 }
 
 void ExplorePlanner::print(const ExploreReport& report, const std::string& dir) const {

@@ -21,11 +21,10 @@ inline std::string source_path(const std::string& relative) {
   return std::string(FAULTLINE_SOURCE_DIR) + "/" + relative;
 }
 
-// Runs `faultline <args>` through the shell; args are pasted as given (quote them yourself).
-inline CommandResult run_faultline(const std::string& args) {
+// Runs a shell command, stdout and stderr together.
+inline CommandResult shell(const std::string& command) {
   CommandResult r;
-  const std::string command = std::string(FAULTLINE_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return r;
   char buffer[4096];
   std::size_t n;
@@ -33,6 +32,11 @@ inline CommandResult run_faultline(const std::string& args) {
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// Runs `faultline <args>` through the shell; args are pasted as given (quote them yourself).
+inline CommandResult run_faultline(const std::string& args) {
+  return shell(std::string(FAULTLINE_BINARY) + " " + args);
 }
 
 inline std::string read_file(const std::filesystem::path& path) {

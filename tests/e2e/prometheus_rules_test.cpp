@@ -24,18 +24,6 @@ using nlohmann::json;
 
 constexpr std::int64_t kEpoch = 1767225600;  // report.metrics_epoch_s's default
 
-CommandResult shell(const std::string& command) {
-  CommandResult r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
 bool have_promtool() {
   if (shell("command -v promtool").exit_code == 0) return true;
   shell(source_path("scripts/deps.sh") + " prometheus");

@@ -16,18 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-CommandResult shell(const std::string& command) {
-  CommandResult r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
 TEST(PromtoolTest, BlocksFromMetricsOmHoldTheRunsRequestCount) {
   if (shell("command -v promtool").exit_code != 0) GTEST_SKIP() << "promtool not installed (apt-get install prometheus)";
   ScratchDir out;

@@ -167,5 +167,27 @@ TEST(ExploreSearch, OnTheSimulatedModelTheSearchGetsLowerThanRandomSchedules) {
             std::string::npos);
 }
 
+TEST(ExploreSearch, ARunOfTheSearchThatFailsACheckMakesTheExitStatusOne) {
+  // Availability at least 10 %: the 25 random schedules stay above it (the best of 100 random
+  // ones reaches 11.9 %), the search gets down to the corner's 8.0 %: that is a failing
+  // schedule, found by the search alone, and explore must not report "none in the budget".
+  const auto dir = fresh_dir("search-fails");
+  ExploreRequest r;
+  r.session.jobs = 2;
+  r.session.quiet = true;
+  json doc = corner_document();
+  doc["expect"] = json::array({{{"sli", "availability"}, {"at_least", 10}}});
+  doc["explore"]["runs"] = 25;
+  doc["explore"]["search"] = {{"runs", 0}};
+  r.file = write_document(dir, doc);
+  r.session.out = (dir / "random").string();
+  ASSERT_EQ(explore_file(r), 0);
+  doc["explore"]["search"] = {{"runs", 75}};
+  r.file = write_document(dir, doc);
+  r.session.out = (dir / "searched").string();
+  EXPECT_EQ(explore_file(r), 1);
+  EXPECT_LT(worst_of(dir / "searched"), 10.0);
+}
+
 }  // namespace
 }  // namespace faultline::explore
