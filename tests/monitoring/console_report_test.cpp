@@ -69,8 +69,13 @@ class ConsoleReportTest : public ::testing::Test {
     evaluation_.checks = {check("breaker content-generation opens within 15 s of fault 0", true,
                                 "opened at 3.4 s", "/expect/0"),
                           check("availability at least 99.9", false, "99.50 %", "/expect/1")};
-    evaluation_.alerts = {{"CircuitBreakerOpen", "warning", 3.4, 3.4, 6.5},
-                          {"HighErrorRate", "critical", 4, 5, std::nullopt}};
+    evaluation_.alerts = {
+        {.name = "CircuitBreakerOpen",
+         .severity = "warning",
+         .pending_at_s = 3.4,
+         .fired_at_s = 3.4,
+         .resolved_at_s = 6.5},
+        {.name = "HighErrorRate", .severity = "critical", .pending_at_s = 4, .fired_at_s = 5}};
     evaluation_.passed = false;
   }
 
