@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "monitoring/promql_functions.h"
+#include "sim/det_math.h"
 
 namespace faultline::monitoring::promql {
 
@@ -60,7 +61,9 @@ double apply(BinaryOp op, double l, double r, bool* keep) {
     case BinaryOp::kMul: return l * r;
     case BinaryOp::kDiv: return l / r;
     case BinaryOp::kMod: return std::fmod(l, r);
-    case BinaryOp::kPow: return std::pow(l, r);
+    // The project's pow, not libm's: a rule's value lands in summary.json, which is the same
+    // bytes on every CPU (Prometheus uses Go's math.Pow; both are within a few ulp).
+    case BinaryOp::kPow: return sim::det::pow(l, r);
     case BinaryOp::kEq: *keep = l == r; return l;
     case BinaryOp::kNe: *keep = l != r; return l;
     case BinaryOp::kGt: *keep = l > r; return l;

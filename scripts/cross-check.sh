@@ -34,7 +34,9 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 # The arm64 builds of what scripts/deps.sh installs natively (nlohmann-json3-dev has no
 # architecture: the native package serves both).
-for p in libboost-dev:arm64 libboost-program-options-dev:arm64 libfmt-dev:arm64; do
+# yaml-cpp's run-time library is co-installable (Multi-Arch: same), its -dev package is not (it
+# would replace the native one): the arm64 -dev is unpacked into build/aarch64-deps below.
+for p in libboost-dev:arm64 libboost-program-options-dev:arm64 libfmt-dev:arm64 libyaml-cpp0.7:arm64; do
   installed "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -46,11 +48,23 @@ elif [ -n "${need_update:-}" ]; then
   $sudo_cmd apt-get update -qq
 fi
 
+# The arm64 libyaml-cpp-dev, unpacked (not installed): its CMake package file, pointed at the
+# installed arm64 run-time library.
+yaml_prefix=$PWD/build/aarch64-deps/usr
+yaml_lib=/usr/lib/$TRIPLE/libyaml-cpp.so.0.7.0
+if [ ! -f "$yaml_prefix/lib/$TRIPLE/cmake/yaml-cpp/yaml-cpp-config.cmake" ]; then
+  rm -rf build/aarch64-deps && mkdir -p build/aarch64-deps
+  (cd build/aarch64-deps && apt-get download libyaml-cpp-dev:arm64 2>/dev/null >/dev/null &&
+     dpkg-deb -x libyaml-cpp-dev_*_arm64.deb . && rm -f libyaml-cpp-dev_*_arm64.deb)
+fi
+ln -sf "$yaml_lib" "$yaml_prefix/lib/$TRIPLE/libyaml-cpp.so.0.7.0"
+
 # --- builds -----------------------------------------------------------------------------------
 launcher=(); command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --no-warn-unused-cli -S . -B build/aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release -DFAULTLINE_BUILD_TESTS=OFF \
-  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake "${launcher[@]}" >/dev/null
+  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -Dyaml-cpp_DIR="$yaml_prefix/lib/$TRIPLE/cmake/yaml-cpp" \
+  "${launcher[@]}" >/dev/null
 echo "cross-check: building build/release/faultline (x86-64) and build/aarch64/faultline (arm64)"
 cmake --build build/release -j "$JOBS" --target faultline >/dev/null
 cmake --build build/aarch64 -j "$JOBS" --target faultline >/dev/null

@@ -173,6 +173,18 @@ double pow(double x, double y) {
     }
     return y < 0 ? 1.0 / result : result;
   }
+  // The special cases as IEEE 754 (and C's pow) define them: PromQL's `^` reaches them.
+  if (std::isinf(y)) {
+    const double ax = std::fabs(x);
+    if (ax == 1.0) return 1.0;
+    return (ax < 1.0) == (y > 0) ? 0.0 : kInf;
+  }
+  if (x < 0 && y == std::floor(y)) {
+    // A large integer power of a negative number: odd powers keep the sign.
+    const double r = pow(-x, y);
+    return std::fmod(y, 2.0) != 0 ? -r : r;
+  }
+  if (std::isinf(x) && x < 0) return y > 0 ? kInf : 0.0;  // y is no odd integer here
   if (x < 0) return kNaN;  // a non-integer power of a negative number
   if (x == 0) return y > 0 ? 0.0 : kInf;
   return exp(y * log(x));

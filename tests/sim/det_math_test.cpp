@@ -107,6 +107,27 @@ TEST(DetMath, PowWithinTwoPlusTwiceYLnXUlps) {
   EXPECT_EQ(pow(0.0, 2.0), 0.0);
 }
 
+// PromQL's `^` hands pow whatever a rule computes: infinities, negative bases, large integer
+// exponents. Each special case gives what IEEE 754 (and glibc) gives.
+TEST(DetMath, PowSpecialValuesAsIeee) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double cases[][2] = {{-1, inf},  {-1, -inf}, {0.5, inf}, {0.5, -inf}, {2, inf},    {2, -inf},
+                             {-0.5, inf}, {-2, -inf}, {-2, 65},  {-2, 66},    {-2, -65},  {-3, 100},
+                             {-inf, 0.5}, {-inf, -0.5}, {-inf, 3}, {-inf, 2},  {inf, 0.5}, {inf, -2},
+                             {0, -1},     {0, -0.5},   {-2, 0.5}, {1, inf},    {2, 0}};
+  for (const auto& c : cases) {
+    const double want = std::pow(c[0], c[1]);
+    const double got = pow(c[0], c[1]);
+    if (std::isnan(want)) {
+      EXPECT_TRUE(std::isnan(got)) << c[0] << " ^ " << c[1];
+    } else {
+      const double spread = std::fabs(c[1] * std::log(std::fabs(c[0])));
+      EXPECT_LE(ulps(got, want), 2 + (std::isfinite(spread) ? 2 * spread : 0)) << c[0] << " ^ " << c[1] << ": " << got << " vs " << want;
+      EXPECT_EQ(std::signbit(got), std::signbit(want)) << c[0] << " ^ " << c[1];
+    }
+  }
+}
+
 TEST(DetMath, ErfcWithinSixTimesTenToTheMinusFourteenRelative) {
   Rng rng(make_stream(1, "test/erfc"));
   double worst = 0;
