@@ -66,7 +66,7 @@ class StepRunnerTest : public ::testing::Test {
   // Runs the step at `at`; the outcome and its instant land in `results_`.
   void run_at(Instant at, const StepSpec& step) {
     loop_.schedule_at(at, [this, &step] {
-      runner_->run(step, 0, [this](CallStatus s) { results_.push_back({loop_.now(), s}); });
+      runner_->run(step, CallKey{.request = next_request_++}, 0, [this](CallStatus s) { results_.push_back({loop_.now(), s}); });
     });
   }
   static StepSpec retrying_step(int max_attempts, Duration backoff) {
@@ -105,6 +105,7 @@ class StepRunnerTest : public ::testing::Test {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<StepRunner> runner_;
   std::vector<Result> results_;
+  std::uint64_t next_request_ = 0;  // each run() is a request of its own
 };
 
 // Breaker: 1 failure opens it, 60 s recovery. The dependency fails in 10 ms; retries every 100 ms.
@@ -218,9 +219,9 @@ TEST_F(StepRunnerTest, CancelSettlesTheConcurrencyBudget) {
   step.concurrency_budget = &budget;
   OpId in_backoff = kNoOp;
   OpId in_flight = kNoOp;
-  loop_.schedule_at(Instant{}, [&] { in_backoff = runner_->run(step, 0, [](CallStatus) {}); });
+  loop_.schedule_at(Instant{}, [&] { in_backoff = runner_->run(step, CallKey{.request = 1}, 0, [](CallStatus) {}); });
   loop_.schedule_at(milliseconds(50),
-                    [&] { in_flight = runner_->run(step, 0, [](CallStatus) {}); });
+                    [&] { in_flight = runner_->run(step, CallKey{.request = 2}, 0, [](CallStatus) {}); });
   loop_.run_until(milliseconds(55));
   EXPECT_EQ(budget.active_retries(), 1);   // the first is in its backoff until 110 ms
   EXPECT_EQ(budget.active_requests(), 1);  // the second's attempt is in flight
@@ -237,7 +238,7 @@ TEST_F(StepRunnerTest, CancelSettlesTheConcurrencyBudget) {
 // the timeout wins; an answer due 1 ns later loses to the timer.
 TEST_F(StepRunnerTest, AnAnswerDueExactlyAtTheAttemptTimeoutWins) {
   DependencySpec spec{.name = "dep", .concurrency = 10, .latency = Distribution::constant(100)};
-  DependencyModel dep(loop_, spec, make_stream(1, "dep"));
+  DependencyModel dep(loop_, spec, CallDraws(1, "dep"));
   build(&dep);
   StepSpec at_timeout;
   at_timeout.timeout = milliseconds(100);
@@ -259,7 +260,7 @@ TEST_F(StepRunnerTest, AnAnswerDueExactlyAtTheAttemptTimeoutWins) {
 // and the timer runs first.
 TEST_F(StepRunnerTest, AQueuedCallsAnswerTiedWithTheAttemptTimeoutLoses) {
   DependencySpec spec{.name = "dep", .concurrency = 1, .latency = Distribution::constant(50)};
-  DependencyModel dep(loop_, spec, make_stream(1, "dep"));
+  DependencyModel dep(loop_, spec, CallDraws(1, "dep"));
   build(&dep);
   StepSpec step;
   step.timeout = milliseconds(100);
