@@ -85,8 +85,9 @@ Rng make_stream(std::uint64_t seed, std::string_view owner);
 std::uint64_t keyed_base(std::uint64_t seed, std::string_view owner);
 
 // The draws of call `key` by the owner whose base is `base`: Rng(mix of base and the key's
-// three fields), a bijective splitmix64 chain, so distinct keys of one owner never share a
-// seed. A function of the key alone: the call gets the same draws whichever calls came before.
+// three fields), a chain of bijective splitmix64 steps, so two keys that differ only in the
+// request, or only in (step, attempt), never share a seed (any two distinct keys: about 2^-64).
+// A function of the key alone: the call gets the same draws whichever calls came before.
 // No allocation; three splitmix64 steps plus the generator's four-word seeding.
 Rng keyed_stream(std::uint64_t base, const CallKey& key);
 
