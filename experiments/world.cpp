@@ -109,13 +109,13 @@ World::World(const Experiment& e, const LiveWiring* live)
     if (d.queue_limit.has_value()) spec.queue_limit = *d.queue_limit;
     spec.latency = d.latency;
     spec.error_rate = d.error_rate;
-    p.models.push_back(std::make_unique<sim::DependencyModel>(loop_, spec, sim::make_stream(e.seed, "dependency/" + d.name)));
+    p.models.push_back(std::make_unique<sim::DependencyModel>(loop_, spec, sim::CallDraws(e.seed, "dependency/" + d.name)));
     std::vector<faults::Fault> mine;
-    std::vector<sim::Rng> streams;
+    std::vector<sim::CallDraws> streams;
     for (const auto& f : p.faults) {
       if (e.faults[f.index].target != d.name) continue;
       mine.push_back(f);
-      streams.push_back(faults::fault_stream(e.seed, f.index));
+      streams.push_back(faults::fault_draws(e.seed, f.index));
     }
     sim::Dependency* dep = p.models.back().get();
     if (!mine.empty()) {
@@ -271,11 +271,11 @@ World::World(const Experiment& e, const LiveWiring* live)
   }
   if (p.api != nullptr) {
     std::vector<faults::Fault> mine;
-    std::vector<sim::Rng> streams;
+    std::vector<sim::CallDraws> streams;
     for (const auto& f : p.faults) {
       if (e.faults[f.index].target != "api") continue;
       mine.push_back(f);
-      streams.push_back(faults::fault_stream(e.seed, f.index));
+      streams.push_back(faults::fault_draws(e.seed, f.index));
     }
     if (!mine.empty()) {
       p.faulty_api = std::make_unique<faults::FaultyApi>(loop_, *p.api, std::move(mine), std::move(streams), *metrics_);

@@ -1,18 +1,22 @@
 // CallFate: what the faults active at an instant do to one dependency call — refused, held
 // forever, failed, delayed, slowed. Decided once when the call starts, drawing from each
-// fault's own stream in a fixed order, so the simulator (FaultyDependency) and the live fault
-// proxy (live/fault_proxy.h) take the same draws for the same sequence of calls.
+// fault's own draws in a fixed order: from the call's keyed stream when the call has a key,
+// so the simulator (FaultyDependency) and the live fault proxy (live/fault_proxy.h) give the
+// same call the same fate whatever order the calls come in; without a key, from the fault's
+// stream in call order (the same fates for the same sequence of calls).
 //
-//   CallFate fate = decide_call_fate(faults, streams, now, [&](const Fault& f) { hit(f); });
+//   CallFate fate = decide_call_fate(faults, draws, now, options.key, [&](const Fault& f) { hit(f); });
 //   if (fate.refuse) ...
 //
 // Capacity faults are not decided per call (they change the server's concurrency).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "faults/fault.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
+#include "sim/call_key.h"
 
 namespace faultline::faults {
 
@@ -25,16 +29,16 @@ struct CallFate {
   double service_scale = 1;   // slowdown: multiplies the server's service time
 };
 
-// `streams[i]` is the stream of `faults[i]`. `on_hit(fault)` runs for every fault that hits
-// the call. Composition: see FaultyDependency.
+// `draws[i]` are the draws of `faults[i]`; `key` names the call (absent: call order).
+// `on_hit(fault)` runs for every fault that hits the call. Composition: see FaultyDependency.
 template <typename OnHit>
-CallFate decide_call_fate(const std::vector<Fault>& faults, std::vector<sim::Rng>& streams, Instant now,
-                          OnHit&& on_hit) {
+CallFate decide_call_fate(const std::vector<Fault>& faults, std::vector<sim::CallDraws>& draws, Instant now,
+                          const std::optional<sim::CallKey>& key, OnHit&& on_hit) {
   CallFate fate;
   for (std::size_t i = 0; i < faults.size(); ++i) {
     const Fault& f = faults[i];
     if (!f.active(now) || f.kind == FaultKind::kCapacity || !f.down(now)) continue;
-    sim::Rng& rng = streams[i];
+    sim::Rng& rng = draws[i].for_call(key);
     if (f.probability < 1 && !rng.bernoulli(f.probability)) continue;
     switch (f.kind) {
       case FaultKind::kOutage:

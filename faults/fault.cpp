@@ -4,8 +4,8 @@
 
 namespace faultline::faults {
 
-sim::Rng fault_stream(std::uint64_t seed, std::size_t index) {
-  return sim::make_stream(seed, "fault/" + std::to_string(index));
+sim::CallDraws fault_draws(std::uint64_t seed, std::size_t index) {
+  return sim::CallDraws(seed, "fault/" + std::to_string(index));
 }
 
 const char* to_string(FaultKind kind) {

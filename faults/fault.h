@@ -5,7 +5,7 @@
 //   Fault f{.kind = FaultKind::kOutage, .start = 120s, .end = 300s};
 //   if (f.active(now) && f.down(now)) ...   // flapping is down only part of each period
 //
-// Plain data; `rng` is the fault's own stream, so adding a fault shifts no other draws.
+// Plain data; each fault has its own draws (fault_draws), so adding a fault shifts no others.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 #include "resilience/clock.h"
 #include "sim/distribution.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
 
 namespace faultline::faults {
 
@@ -22,9 +22,10 @@ enum class FaultKind { kLatency, kSlowdown, kError, kOutage, kHang, kCapacity, k
 
 const char* to_string(FaultKind kind);
 
-// The random stream of the experiment's fault number `index` (its owner name is
-// "fault/<index>"): the one place that names it, since renaming it would change every draw.
-sim::Rng fault_stream(std::uint64_t seed, std::size_t index);
+// The random draws of the experiment's fault number `index` (its owner name is
+// "fault/<index>"): keyed by the call when it has a key, else in call order. The one place
+// that names the owner, since renaming it would change every draw.
+sim::CallDraws fault_draws(std::uint64_t seed, std::size_t index);
 
 struct Fault {
   std::size_t index = 0;   // position in the experiment's `faults`, for metrics and checks

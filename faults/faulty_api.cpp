@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "sim/status.h"
@@ -11,8 +12,8 @@
 namespace faultline::faults {
 
 FaultyApi::FaultyApi(sim::EventLoop& loop, sim::ApiModel& api, std::vector<Fault> faults,
-                     std::vector<sim::Rng> streams, sim::Metrics& metrics)
-    : loop_(loop), api_(api), faults_(std::move(faults)), streams_(std::move(streams)), metrics_(metrics) {}
+                     std::vector<sim::CallDraws> draws, sim::Metrics& metrics)
+    : loop_(loop), api_(api), faults_(std::move(faults)), draws_(std::move(draws)), metrics_(metrics) {}
 
 void FaultyApi::arm() {
   api_.set_fault_hook(this);
@@ -22,13 +23,16 @@ void FaultyApi::arm() {
 
 void FaultyApi::update_capacity() { api_.set_workers(capacity_at(faults_, loop_.now(), base_workers_)); }
 
-sim::ApiFaultEffect FaultyApi::on_request() {
+sim::ApiFaultEffect FaultyApi::on_request(std::uint64_t request) {
   sim::ApiFaultEffect effect;
   const Instant now = loop_.now();
+  // Drawn from the request's key, so a request gets the same fate whatever order the
+  // requests reach the API in (live mode's HTTP reorders them).
+  const std::optional<sim::CallKey> key = sim::CallKey{.request = request};
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     const Fault& f = faults_[i];
     if (!f.active(now) || f.kind == FaultKind::kCapacity || !f.down(now)) continue;
-    sim::Rng& rng = streams_[i];
+    sim::Rng& rng = draws_[i].for_call(key);
     if (f.probability < 1 && !rng.bernoulli(f.probability)) continue;
     switch (f.kind) {
       case FaultKind::kOutage:

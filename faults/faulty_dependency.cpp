@@ -9,8 +9,8 @@
 namespace faultline::faults {
 
 FaultyDependency::FaultyDependency(sim::EventLoop& loop, sim::Dependency& inner, std::vector<Fault> faults,
-                                   std::vector<sim::Rng> streams, sim::Metrics& metrics)
-    : loop_(loop), inner_(inner), faults_(std::move(faults)), streams_(std::move(streams)), metrics_(metrics) {}
+                                   std::vector<sim::CallDraws> draws, sim::Metrics& metrics)
+    : loop_(loop), inner_(inner), faults_(std::move(faults)), draws_(std::move(draws)), metrics_(metrics) {}
 
 void FaultyDependency::arm() {
   base_concurrency_ = inner_.concurrency();
@@ -51,7 +51,7 @@ void FaultyDependency::release(std::uint32_t index) {
 sim::CallId FaultyDependency::call(Done done, const sim::CallOptions& options) {
   const Instant now = loop_.now();
   const CallFate fate =
-      decide_call_fate(faults_, streams_, now, [this](const Fault& f) { metrics_.on_fault_hit(f.index); });
+      decide_call_fate(faults_, draws_, now, options.key, [this](const Fault& f) { metrics_.on_fault_hit(f.index); });
   const bool refuse = fate.refuse;
   const bool hang = fate.hang;
   const bool fail = fate.fail;

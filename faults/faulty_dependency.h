@@ -12,7 +12,8 @@
 // Capacity faults set the server's concurrency to the smallest active value and restore it
 // when they end; calls already in service finish normally. A call's fate is decided when it
 // starts: a fault that ends while it is in flight does not rescue it (a hung call stays hung
-// until its caller's timeout), and one that starts does not break it.
+// until its caller's timeout), and one that starts does not break it. The draws come from
+// the call's key (CallOptions::key; forwarded to the server with it), else in call order.
 // Single-threaded.
 #pragma once
 
@@ -28,9 +29,9 @@ namespace faultline::faults {
 
 class FaultyDependency final : public sim::Dependency {
  public:
-  // `faults` are those targeting this dependency; each carries its own random stream.
+  // `faults` are those targeting this dependency; `draws[i]` are faults[i]'s (fault_draws).
   FaultyDependency(sim::EventLoop& loop, sim::Dependency& inner, std::vector<Fault> faults,
-                   std::vector<sim::Rng> streams, sim::Metrics& metrics);
+                   std::vector<sim::CallDraws> draws, sim::Metrics& metrics);
 
   // Schedules the capacity changes; call once before the run.
   void arm();
@@ -65,7 +66,7 @@ class FaultyDependency final : public sim::Dependency {
   sim::EventLoop& loop_;
   sim::Dependency& inner_;
   std::vector<Fault> faults_;
-  std::vector<sim::Rng> streams_;
+  std::vector<sim::CallDraws> draws_;
   sim::Metrics& metrics_;
   int base_concurrency_ = 0;
   std::vector<Pending> pending_;

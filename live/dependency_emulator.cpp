@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "live/call_key_header.h"
 #include "sim/status.h"
 
 namespace faultline::live {
@@ -10,9 +11,9 @@ DependencyEmulator::DependencyEmulator(boost::asio::io_context& io, Scheduler& s
                                        experiments::DependencyConfig config, std::uint64_t seed)
     : scheduler_(scheduler),
       config_(std::move(config)),
-      rng_(sim::make_stream(seed, "dependency/" + config_.name)),
+      draws_(seed, "dependency/" + config_.name),
       concurrency_(config_.concurrency),
-      server_(io, [this](HttpRequest, Responder respond) { on_request(std::move(respond)); }) {}
+      server_(io, [this](HttpRequest request, Responder respond) { on_request(request, std::move(respond)); }) {}
 
 DependencyEmulator::~DependencyEmulator() { stop(); }
 
@@ -20,37 +21,43 @@ std::uint16_t DependencyEmulator::listen(std::uint16_t port) { return server_.li
 
 void DependencyEmulator::stop() {
   server_.stop();
-  for (auto& [call, entry] : in_service_) scheduler_.cancel(entry.second);
+  for (auto& [call, entry] : in_service_) scheduler_.cancel(entry.timer);
   in_service_.clear();
   queue_.clear();
   busy_ = 0;
 }
 
-void DependencyEmulator::on_request(Responder respond) {
-  if (busy_ < concurrency_) return start_service(std::move(respond));
+void DependencyEmulator::on_request(const HttpRequest& request, Responder respond) {
+  Waiting call{std::move(respond), parse_call_key(header_value(request, kCallKeyHeader))};
+  if (busy_ < concurrency_) return start_service(std::move(call));
   if (config_.queue_limit.has_value() && static_cast<std::int64_t>(queue_.size()) >= *config_.queue_limit) {
     ++rejected_;
-    respond({sim::kStatusUnavailable, R"({"error":"queue full"})"});
+    call.respond({sim::kStatusUnavailable, R"({"error":"queue full"})"});
     return;
   }
-  queue_.push_back(std::move(respond));
+  queue_.push_back(std::move(call));
 }
 
-void DependencyEmulator::start_service(Responder respond) {
+void DependencyEmulator::start_service(Waiting waiting) {
   ++busy_;
-  const Duration service = config_.latency.sample(rng_);
+  sim::Rng& rng = draws_.for_call(waiting.key);
+  const Duration service = config_.latency.sample(rng);
+  std::optional<bool> fail;
+  if (waiting.key) fail = config_.error_rate > 0 && rng.bernoulli(config_.error_rate);  // as the model
   const std::uint64_t call = ++next_call_;
   const TimerId timer = scheduler_.schedule_after(service, [this, call] { finish_service(call); });
-  in_service_.emplace(call, std::make_pair(std::move(respond), timer));
+  in_service_.emplace(call, InService{std::move(waiting.respond), timer, fail});
 }
 
 void DependencyEmulator::finish_service(std::uint64_t call) {
   const auto it = in_service_.find(call);
   if (it == in_service_.end()) return;
-  Responder respond = std::move(it->second.first);
+  Responder respond = std::move(it->second.respond);
+  const std::optional<bool> keyed_fail = it->second.fail;
   in_service_.erase(it);
-  // Drawn for every call, as the model does, so that one outcome never shifts the next.
-  const bool fail = config_.error_rate > 0 && rng_.bernoulli(config_.error_rate);
+  // An unkeyed call's error is drawn for every call, as the model does, so that one outcome
+  // never shifts the next.
+  const bool fail = keyed_fail ? *keyed_fail : config_.error_rate > 0 && draws_.ordered().bernoulli(config_.error_rate);
   --busy_;
   ++served_;
   if (fail) {
@@ -64,7 +71,7 @@ void DependencyEmulator::finish_service(std::uint64_t call) {
 
 void DependencyEmulator::start_queued() {
   while (busy_ < concurrency_ && !queue_.empty()) {
-    Responder next = std::move(queue_.front());
+    Waiting next = std::move(queue_.front());
     queue_.pop_front();
     start_service(std::move(next));
   }

@@ -2,8 +2,10 @@
 // 127.0.0.1, behaving as the simulator's sim::DependencyModel: `concurrency` calls in service
 // at once, a FIFO queue of at most `queue_limit` waiting calls (503 when full), each call's
 // service time drawn from the file's latency distribution and its failure (500) with
-// probability `error_rate`, from the stream "dependency/<name>" of the file's seed, in the
-// model's order (latency when service starts, the error draw when it ends).
+// probability `error_rate`, from the draws "dependency/<name>" of the file's seed as the model
+// takes them: a request with X-Faultline-Call (live/call_key_header.h) from that call's keyed
+// stream (service time, then error, when service starts); without it, in call order (latency
+// when service starts, the error draw when it ends).
 //
 //   DependencyEmulator db(io, scheduler, experiment.dependencies[0], experiment.seed);
 //   std::uint16_t port = db.listen();   // any method and target; 200 {"dependency":"db"}
@@ -18,12 +20,14 @@
 #include <unordered_map>
 #include <utility>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "experiments/experiment_config.h"
 #include "live/http_server.h"
 #include "resilience/clock.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
+#include "sim/call_key.h"
 
 namespace faultline::live {
 
@@ -53,19 +57,28 @@ class DependencyEmulator {
   std::uint64_t failed() const { return failed_; }      // answered 500
 
  private:
-  void on_request(Responder respond);
-  void start_service(Responder respond);
+  struct Waiting {
+    Responder respond;
+    std::optional<sim::CallKey> key;
+  };
+  void on_request(const HttpRequest& request, Responder respond);
+  void start_service(Waiting call);
   void finish_service(std::uint64_t call);
   void start_queued();
 
   Scheduler& scheduler_;
   experiments::DependencyConfig config_;
-  sim::Rng rng_;
+  sim::CallDraws draws_;
   int concurrency_;
   int busy_ = 0;
-  std::deque<Responder> queue_;
+  std::deque<Waiting> queue_;
   // Calls in service, by call number (the timer callback carries only the number).
-  std::unordered_map<std::uint64_t, std::pair<Responder, TimerId>> in_service_;
+  struct InService {
+    Responder respond;
+    TimerId timer = kNoTimer;
+    std::optional<bool> fail;  // a keyed call's error, drawn with its service time
+  };
+  std::unordered_map<std::uint64_t, InService> in_service_;
   std::uint64_t next_call_ = 0;
   std::uint64_t served_ = 0;
   std::uint64_t rejected_ = 0;

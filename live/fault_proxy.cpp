@@ -1,9 +1,11 @@
 #include "live/fault_proxy.h"
 
+#include <optional>
 #include <utility>
 
 #include "faults/call_fate.h"
 #include "faults/capacity_schedule.h"
+#include "live/call_key_header.h"
 #include "live/fault_schedule.h"
 #include "sim/status.h"
 
@@ -76,7 +78,8 @@ void FaultProxy::arm_next_edge() {
 
 void FaultProxy::on_request(HttpRequest request, Responder respond) {
   const Instant t = now();
-  const faults::CallFate fate = faults::decide_call_fate(options_.faults, options_.streams, t, [this](const faults::Fault& f) {
+  const std::optional<sim::CallKey> key = parse_call_key(header_value(request, kCallKeyHeader));
+  const faults::CallFate fate = faults::decide_call_fate(options_.faults, options_.draws, t, key, [this](const faults::Fault& f) {
     for (std::size_t i = 0; i < options_.faults.size(); ++i) {
       if (&options_.faults[i] == &f) ++hits_[i];
     }

@@ -11,8 +11,13 @@
 //   capacity                at most `concurrency` requests forwarded at once, the rest wait in
 //                           FIFO order (503 beyond the dependency's queue_limit, if known)
 //
-//   FaultProxy proxy(io, scheduler, {.upstream = {"127.0.0.1", 8081}, .faults = ..., .streams = ...});
+//   FaultProxy proxy(io, scheduler, {.upstream = {"127.0.0.1", 8081}, .faults = ..., .draws = ...});
 //   std::uint16_t port = proxy.start();
+//
+// A request with X-Faultline-Call (the reference service sends it; live/call_key_header.h) has
+// its fate drawn from that call's keyed streams, as the simulator draws it, whatever order the
+// requests arrive in; the header is forwarded. Without it (a user's own service behind
+// `faultline proxy`), or malformed, the draws follow arrival order.
 //
 // Upstream failures pass through as transport failures: refused or reset -> the client's
 // connection is reset; no answer within upstream_timeout -> no answer. Threading: the
@@ -33,7 +38,7 @@
 #include "live/http_client.h"
 #include "live/http_server.h"
 #include "resilience/clock.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
 
 namespace faultline::live {
 
@@ -41,7 +46,7 @@ struct FaultProxyOptions {
   Upstream upstream;
   std::uint16_t listen_port = 0;  // 0: the OS picks
   std::vector<faults::Fault> faults;  // those targeting this dependency (start/end from t = 0)
-  std::vector<sim::Rng> streams;      // streams[i]: faults::fault_stream(seed, faults[i].index)
+  std::vector<sim::CallDraws> draws;  // draws[i]: faults::fault_draws(seed, faults[i].index)
   // The dependency's own concurrency and queue limit when known (a capacity fault lowers the
   // first; the second bounds the proxy's wait queue). Unknown: no limit.
   int base_concurrency = std::numeric_limits<int>::max();

@@ -107,6 +107,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     request_.set(http::field::host, client_->endpoint.address().to_string() + ":" +
                                         std::to_string(client_->endpoint.port()));
     request_.set(http::field::user_agent, "faultline");
+    for (const auto& [name, value] : request.headers) request_.set(name, value);
     if (!request.body.empty()) request_.set(http::field::content_type, "application/json");
     request_.body() = std::move(request.body);
     request_.keep_alive(true);

@@ -1,5 +1,6 @@
 #include "live/http_dependency.h"
 
+#include "live/call_key_header.h"
 #include "live/wall_clock_driver.h"
 
 namespace faultline::live {
@@ -23,10 +24,13 @@ void HttpDependency::set_upstream(Upstream upstream) {
   client_ = std::make_unique<HttpClient>(io_, std::move(upstream), 4096);
 }
 
-sim::CallId HttpDependency::call(Done done, const sim::CallOptions&) {
+sim::CallId HttpDependency::call(Done done, const sim::CallOptions& options) {
   const sim::CallId id = next_id_++;
   pending_.emplace(id, std::move(done));
-  client_->request(HttpRequest{"GET", "/", ""}, transport_timeout_,
+  HttpRequest request{"GET", "/", ""};
+  // The call's name, so that the fault proxy and the emulator draw its fate as the simulator does.
+  if (options.key) request.headers.emplace_back(kCallKeyHeader, format_call_key(*options.key));
+  client_->request(std::move(request), transport_timeout_,
                   [this, id](const HttpResult& r) { answered(id, r); });
   return id;
 }

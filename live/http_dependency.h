@@ -5,6 +5,7 @@
 //   HttpDependency ai(io, driver);  ai.set_upstream({"127.0.0.1", proxy_port});
 //   world wiring: live.dependency = [&](std::size_t i) { return deps[i].get(); };
 //
+// A keyed call (CallOptions::key) sends its key as X-Faultline-Call (live/call_key_header.h).
 // Answer mapping: 200 -> kOk, 503 -> kRejected (queue full), other statuses and resets ->
 // kError, connection refused -> kRefused (an outage). An abandoned call's request stays on its
 // connection until it is answered or `transport_timeout` passes: the server never learns the

@@ -14,6 +14,8 @@
 
 #include "live/http_server.h"
 
+#include <cctype>
+#include <string_view>
 #include <system_error>
 #include <unordered_map>
 #include <vector>
@@ -126,6 +128,19 @@ struct Responder::Target {
 
 namespace {
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+bool has_faultline_prefix(std::string_view name) {
+  constexpr std::string_view kPrefix = "x-faultline-";
+  return name.size() >= kPrefix.size() && iequals(name.substr(0, kPrefix.size()), kPrefix);
+}
+
 void Connection::dispatch() {
   ++serial_;
   answered_ = false;
@@ -134,6 +149,10 @@ void Connection::dispatch() {
   ++server_->requests;
   HttpRequest req{std::string(request_.method_string()), std::string(request_.target()),
                   std::move(request_.body())};
+  for (const auto& field : request_) {
+    const std::string_view name(field.name_string().data(), field.name_string().size());
+    if (has_faultline_prefix(name)) req.headers.emplace_back(std::string(name), std::string(field.value()));
+  }
   auto target = std::make_shared<Responder::Target>(Responder::Target{weak_from_this(), serial_});
   // A copy of the handler: it may stop the server (and so reset `handler`) while it runs.
   HttpHandler handler = server_->handler;
@@ -141,6 +160,13 @@ void Connection::dispatch() {
 }
 
 }  // namespace
+
+std::string_view header_value(const HttpRequest& request, std::string_view name) {
+  for (const auto& [n, v] : request.headers) {
+    if (iequals(n, name)) return v;
+  }
+  return {};
+}
 
 void Responder::operator()(HttpResponse response) const {
   if (!target_) return;

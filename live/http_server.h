@@ -17,7 +17,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -29,7 +31,14 @@ struct HttpRequest {
   std::string method;  // "GET", "POST"...
   std::string target;  // "/path?query"
   std::string body;
+  // Extra header fields (name, value): HttpClient sends them; HttpServer fills in the
+  // request's X-Faultline-* fields only (what live mode reads: live/call_key_header.h), so a
+  // proxy that forwards a request forwards those.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
+
+// The value of `request`'s header field `name` (case-insensitive), or "" when absent.
+std::string_view header_value(const HttpRequest& request, std::string_view name);
 
 struct HttpResponse {
   HttpResponse(int status = 200, std::string body = {}, std::string content_type = "application/json")

@@ -105,7 +105,7 @@ int run_live(experiments::Experiment experiment, const LiveOptions& options) {
       for (std::size_t i = 0; i < e.faults.size(); ++i) {
         if (e.faults[i].target != d.name) continue;
         po.faults.push_back(experiments::make_fault(e.faults[i], i, e.duration));
-        po.streams.push_back(faults::fault_stream(e.seed, i));
+        po.draws.push_back(faults::fault_draws(e.seed, i));
       }
       po.base_concurrency = d.concurrency;
       po.queue_limit = d.queue_limit;

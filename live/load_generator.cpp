@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "live/call_key_header.h"
 #include "live/wall_clock_driver.h"
 #include "sim/status.h"
 
@@ -28,12 +29,12 @@ LiveLoad::~LiveLoad() = default;
 
 void LiveLoad::set_target(Upstream target) { client_ = std::make_unique<HttpClient>(io_, std::move(target), 4096); }
 
-void LiveLoad::submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) {
+void LiveLoad::submit(std::uint32_t endpoint, std::uint64_t user, std::uint64_t request, Answered answered) {
   // Runs inside the world at the planned instant: loop_.now() is the plan, the wall clock is
   // when it is actually sent.
   const Instant planned = loop_.now();
   const std::uint64_t id = next_id_++;
-  pending_.emplace(id, Pending{planned, endpoint, user, std::move(answered)});
+  pending_.emplace(id, Pending{planned, endpoint, user, request, std::move(answered)});
   metrics_.on_request_issued(planned);
   if (!started_) {
     deferred_.push_back(id);
@@ -54,8 +55,9 @@ void LiveLoad::send(std::uint64_t id) {
   const std::uint64_t user = p.user;
   const LiveEndpoint& ep = endpoints_[p.endpoint];
   const auto timeout = ep.client_timeout.count() > 0 ? ep.client_timeout : std::chrono::nanoseconds(std::chrono::minutes(10));
-  client_->request(HttpRequest{"GET", ep.path + "?user=" + std::to_string(user), ""}, timeout,
-                   [this, id](const HttpResult& r) { on_answer(id, r); });
+  HttpRequest request{"GET", ep.path + "?user=" + std::to_string(user), ""};
+  request.headers.emplace_back(kRequestHeader, std::to_string(p.request));
+  client_->request(std::move(request), timeout, [this, id](const HttpResult& r) { on_answer(id, r); });
 }
 
 void LiveLoad::on_answer(std::uint64_t id, const HttpResult& result) {

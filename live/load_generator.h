@@ -59,7 +59,8 @@ class LiveLoad final : public sim::RequestSink {
   // Sends the requests planned before the clock started (a closed model's first users are
   // planned at t = 0 while the world is built): call right after WallClockDriver::start.
   void start();
-  void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override;
+  // Sends GET <path>?user=<user> with X-Faultline-Request: <request> (live/call_key_header.h).
+  void submit(std::uint32_t endpoint, std::uint64_t user, std::uint64_t request, Answered answered) override;
   void close();
 
   std::size_t in_flight() const { return pending_.size(); }
@@ -70,6 +71,7 @@ class LiveLoad final : public sim::RequestSink {
     Instant issued{};
     std::uint32_t endpoint = 0;
     std::uint64_t user = 0;
+    std::uint64_t request = 0;
     Answered answered;
   };
   void on_answer(std::uint64_t id, const HttpResult& result);

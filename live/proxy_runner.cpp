@@ -58,7 +58,7 @@ int run_proxy(const experiments::Experiment& e, const ProxyCommand& command, std
   for (std::size_t i = 0; i < e.faults.size(); ++i) {
     if (e.faults[i].target != name) continue;
     o.faults.push_back(experiments::make_fault(e.faults[i], i, e.duration));
-    o.streams.push_back(faults::fault_stream(e.seed, i));
+    o.draws.push_back(faults::fault_draws(e.seed, i));
   }
   for (const auto& d : e.dependencies) {
     if (d.name == name) o.queue_limit = d.queue_limit;

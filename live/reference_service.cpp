@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
+#include "live/call_key_header.h"
 #include "live/wall_clock_driver.h"
 #include "sim/api_model.h"
 
@@ -34,8 +36,10 @@ void ReferenceService::on_request(const HttpRequest& request, const Responder& r
     return;
   }
   const auto endpoint = static_cast<std::uint32_t>(it - paths_.begin());
+  const std::optional<std::uint64_t> planned = parse_request_number(header_value(request, kRequestHeader));
+  const std::uint64_t number = planned ? *planned : next_unplanned_++;
   driver_.deliver([&] {
-    api_.submit(endpoint, user, [this, respond] {
+    api_.submit(endpoint, user, number, [this, respond] {
       const sim::ApiModel::Outcome& o = api_.last_outcome();
       respond(HttpResponse(o.status, std::string(R"({"success":)") + (o.success ? "true" : "false") +
                                          R"(,"degraded":)" + (o.degraded ? "true" : "false") + "}"));

@@ -7,6 +7,10 @@
 //   GET /<endpoint>?user=<id>   ->  <status> {"success":true,"degraded":false}
 //   unknown endpoint            ->  404
 //
+// X-Faultline-Request: <n> (the load plan's number, live/call_key_header.h) keys the request's
+// draws as in the simulation; without it (a request from another client) the service numbers
+// requests itself, from 2^63 up, clear of the plan's numbers.
+//
 // Threading: the io_context's thread.
 #pragma once
 
@@ -38,6 +42,7 @@ class ReferenceService {
   WallClockDriver& driver_;
   sim::ApiModel& api_;
   std::vector<std::string> paths_;  // per endpoint: "/" + name
+  std::uint64_t next_unplanned_ = std::uint64_t{1} << 63;
   HttpServer server_;
 };
 

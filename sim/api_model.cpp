@@ -11,6 +11,7 @@ struct ApiModel::Request {
   Answered answered;
   Instant issued{};
   std::uint64_t user = 0;
+  std::uint64_t id = 0;           // the plan's number: its draws' key
   TimerId deadline = kNoTimer;
   TimerId work_timer = kNoTimer;  // overhead or an API-fault delay
   OpId op = kNoOp;                // the running step call
@@ -38,7 +39,7 @@ ApiModel::ApiModel(EventLoop& loop, Metrics& metrics, ApiSpec spec, std::vector<
       spec_(std::move(spec)),
       endpoints_(std::move(endpoints)),
       dependencies_(dependencies),
-      overhead_rng_(make_stream(seed, "api/overhead")),
+      overhead_draws_(seed, "api/overhead"),
       workers_(spec_.workers),
       runner_(std::make_unique<StepRunner>(loop, metrics, std::move(dependencies), seed)) {
   requests_.reserve(1024);
@@ -50,7 +51,7 @@ ApiModel::ApiModel(EventLoop& loop, Metrics& metrics, ApiSpec spec, std::vector<
                                 : nullptr);
   }
   if (spec_.overhead.kind() == Distribution::Kind::kConstant) {
-    constant_overhead_ = spec_.overhead.sample(overhead_rng_);
+    constant_overhead_ = spec_.overhead.sample(overhead_draws_.ordered());
   }
 }
 
@@ -76,13 +77,14 @@ void ApiModel::release_request(std::uint32_t index) {
   free_.push_back(index);
 }
 
-void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) {
+void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, std::uint64_t request, Answered answered) {
   const std::uint32_t index = acquire_request();
   Request& r = requests_[index];
   r.answered = std::move(answered);
   r.phase = Request::Phase::kIssued;  // until admitted (or refused)
   r.issued = loop_.now();
   r.user = user;
+  r.id = request;
   r.endpoint = endpoint;
   r.step = 0;
   r.op = kNoOp;
@@ -105,7 +107,7 @@ void ApiModel::submit(std::uint32_t endpoint, std::uint64_t user, Answered answe
     client_lanes_[endpoint]->push(static_cast<std::uint64_t>(r.generation) << 32 | index);
   }
   ApiFaultEffect effect;
-  if (fault_hook_ != nullptr) effect = fault_hook_->on_request();
+  if (fault_hook_ != nullptr) effect = fault_hook_->on_request(request);
   if (effect.refuse_status != 0) {
     r.phase = Request::Phase::kDelayed;
     r.work_timer = loop_.schedule_after(Duration::zero(), [this, index, gen = r.generation, s = effect.refuse_status] {
@@ -148,8 +150,10 @@ void ApiModel::start(std::uint32_t index) {
   ++busy_;
   r.holds_worker = true;
   r.phase = Request::Phase::kOverhead;
-  Duration overhead =
-      constant_overhead_.count() >= 0 ? constant_overhead_ : spec_.overhead.sample(overhead_rng_);
+  // Keyed by the request: requests start in a different order live (HTTP jitter).
+  Duration overhead = constant_overhead_.count() >= 0
+                          ? constant_overhead_
+                          : spec_.overhead.sample(overhead_draws_.for_call(CallKey{.request = r.id}));
   if (r.overhead_scale != 1.0) {
     overhead = Duration(static_cast<std::int64_t>(static_cast<double>(overhead.count()) * r.overhead_scale));
   }
@@ -186,13 +190,17 @@ void ApiModel::run_step(std::uint32_t index) {
     metrics_.on_dependency_call(step.dependency);
     r.call_start = loop_.now();
     r.call_live = true;
-    r.call = dependencies_[step.dependency]->call([this, index, gen = r.generation](CallStatus s) {
-      if (requests_[index].generation == gen) plain_step_done(index, s);
-    });
+    CallOptions options;
+    options.key = CallKey{.request = r.id, .step = r.step};
+    r.call = dependencies_[step.dependency]->call(
+        [this, index, gen = r.generation](CallStatus s) {
+          if (requests_[index].generation == gen) plain_step_done(index, s);
+        },
+        options);
     return;
   }
   const std::uint64_t key = step.coalesce == CoalesceScope::kUser ? r.user : 0;
-  r.op = runner_->run(step, key, [this, index, gen = r.generation](CallStatus s) {
+  r.op = runner_->run(step, CallKey{.request = r.id, .step = r.step}, key, [this, index, gen = r.generation](CallStatus s) {
     if (requests_[index].generation == gen) step_done(index, s);
   });
 }
@@ -244,9 +252,12 @@ void ApiModel::run_degradation(std::uint32_t index) {
       [this, index, gen](std::size_t service, resilience::GracefulDegradation::ServiceDone done) {
         Request& q = requests_[index];
         if (q.generation != gen) return;
-        const StepSpec& step = endpoints_[q.endpoint].degradation->calls[service];
+        const EndpointSpec& ep = endpoints_[q.endpoint];
+        const StepSpec& step = ep.degradation->calls[service];
         const std::uint64_t key = step.coalesce == CoalesceScope::kUser ? q.user : 0;
-        q.service_ops[service] = runner_->run(step, key, [this, index, gen, service, done](CallStatus s) {
+        // The services are numbered after the endpoint's steps.
+        const CallKey call{.request = q.id, .step = static_cast<std::uint32_t>(ep.steps.size() + service)};
+        q.service_ops[service] = runner_->run(step, call, key, [this, index, gen, service, done](CallStatus s) {
           if (requests_[index].generation == gen) requests_[index].service_ops[service] = kNoOp;
           done(s == CallStatus::kOk);
         });

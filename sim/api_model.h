@@ -8,6 +8,9 @@
 //   ApiModel api(loop, metrics, spec, endpoints, dependencies, seed);
 //   load_generator.set_sink(api);   // the ApiModel is a RequestSink
 //
+// Every random decision about a request is keyed by its plan number (`request` in submit()):
+// its overhead, its API faults, and through CallKey {request, step, attempt} its dependency
+// calls (steps in order, then the degradation block's services, numbered after the steps).
 // Single-threaded. Requests and step calls live in pools reused across the run: no allocation
 // per request in steady state.
 #pragma once
@@ -25,7 +28,7 @@
 #include "sim/index_ring.h"
 #include "sim/load_generator.h"
 #include "sim/metrics.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
 
 namespace faultline::sim {
 
@@ -54,7 +57,8 @@ struct ApiFaultEffect {
 class ApiFaultHook {
  public:
   virtual ~ApiFaultHook() = default;
-  virtual ApiFaultEffect on_request() = 0;
+  // `request`: the plan's number of the arriving request (its draws' key).
+  virtual ApiFaultEffect on_request(std::uint64_t request) = 0;
 };
 
 class StepRunner;
@@ -65,7 +69,7 @@ class ApiModel final : public RequestSink {
            std::vector<Dependency*> dependencies, std::uint64_t seed);
   ~ApiModel() override;
 
-  void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override;
+  void submit(std::uint32_t endpoint, std::uint64_t user, std::uint64_t request, Answered answered) override;
   void set_fault_hook(ApiFaultHook* hook) { fault_hook_ = hook; }
 
   // The outcome of the request whose Answered callback is running (valid inside it only): a
@@ -117,7 +121,7 @@ class ApiModel final : public RequestSink {
   ApiSpec spec_;
   std::vector<EndpointSpec> endpoints_;
   std::vector<Dependency*> dependencies_;
-  Rng overhead_rng_;
+  CallDraws overhead_draws_;  // keyed by the request
   // A constant overhead's draw, taken once (a constant consumes no random draw), or -1.
   Duration constant_overhead_{-1};
   ApiFaultHook* fault_hook_ = nullptr;

@@ -9,16 +9,21 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "resilience/inplace_function.h"
+#include "sim/call_key.h"
 #include "sim/status.h"
 
 namespace faultline::sim {
 
 using CallId = std::uint64_t;
 
-// Per-call modifiers a fault may apply to the server's own work.
+// Per-call data: the call's name, and modifiers a fault may apply to the server's own work.
 struct CallOptions {
+  // Which call this is: every random decision about it is drawn from this key (see
+  // sim/call_draws.h). Absent: the owners' streams in call order.
+  std::optional<CallKey> key;
   double service_scale = 1.0;  // multiplies the service-time draw (slowdown)
 };
 

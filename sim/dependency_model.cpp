@@ -5,10 +5,10 @@
 
 namespace faultline::sim {
 
-DependencyModel::DependencyModel(EventLoop& loop, DependencySpec spec, Rng rng)
+DependencyModel::DependencyModel(EventLoop& loop, DependencySpec spec, CallDraws draws)
     : loop_(loop),
       spec_(std::move(spec)),
-      rng_(rng),
+      draws_(draws),
       drawn_latency_(spec_.latency.continuous()),
       draw_ahead_(spec_.error_rate == 0 && spec_.latency.kind() != Distribution::Kind::kConstant),
       concurrency_(spec_.concurrency) {}
@@ -57,6 +57,7 @@ CallId DependencyModel::call(Done done, const CallOptions& options) {
   Slot& s = slots_[index];
   s.in_use = true;
   s.done = std::move(done);
+  s.key = options.key;
   s.service_scale = options.service_scale;
   const CallId id = make_id(index, s.generation);
   if (can_start) {
@@ -74,10 +75,17 @@ void DependencyModel::start_service(std::uint32_t index) {
   Slot& s = slots_[index];
   s.queued = false;
   Duration service;
-  if (next_service_.count() >= 0) {
+  const bool keyed = s.key.has_value();
+  if (keyed) {
+    // The call's own stream: its service time, then its error, whenever it comes.
+    Rng& rng = draws_.for_call(s.key);
+    service = spec_.latency.sample(rng);
+    s.fail = spec_.error_rate > 0 && rng.bernoulli(spec_.error_rate);
+  } else if (next_service_.count() >= 0) {
     service = next_service_;
+    next_service_ = Duration(-1);
   } else {
-    service = spec_.latency.sample(rng_);
+    service = spec_.latency.sample(draws_.ordered());
   }
   if (s.service_scale != 1.0) {
     service = Duration(static_cast<std::int64_t>(static_cast<double>(service.count()) * s.service_scale));
@@ -87,17 +95,18 @@ void DependencyModel::start_service(std::uint32_t index) {
   } else {
     loop_.schedule_after(service, [this, index] { finish_service(index); });
   }
-  // Without errors the stream draws nothing but service times, so the next one can be drawn
-  // ahead: the same draws in the same order, with the draw's latency (a logarithm for the
-  // usual distributions) off the path that files this service's completion.
-  if (draw_ahead_) next_service_ = spec_.latency.sample(rng_);
+  // Without errors the ordered stream draws nothing but service times, so the next one can be
+  // drawn ahead: the same draws in the same order, with the draw's latency (a logarithm for
+  // the usual distributions) off the path that files this service's completion.
+  if (draw_ahead_ && !keyed) next_service_ = spec_.latency.sample(draws_.ordered());
 }
 
 void DependencyModel::finish_service(std::uint32_t index) {
-  // The error draw is taken for every call, abandoned or not, so that one caller's timeout
-  // does not shift the outcomes of the calls after it.
-  const bool failed = spec_.error_rate > 0 && rng_.bernoulli(spec_.error_rate);
   Slot& s = slots_[index];
+  // An unkeyed call's error draw is taken for every call, abandoned or not, so that one
+  // caller's timeout does not shift the outcomes of the calls after it.
+  const bool failed =
+      s.key ? s.fail : spec_.error_rate > 0 && draws_.ordered().bernoulli(spec_.error_rate);
   Done done = std::move(s.done);
   const bool abandoned = s.abandoned;
   release_slot(index);

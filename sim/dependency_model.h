@@ -2,8 +2,12 @@
 // most `queue_limit` waiting calls; a call's response time is its queue wait plus a
 // service-time draw, and it fails with probability `error_rate`. With concurrency 1,
 // exponential service and Poisson arrivals it is an M/M/1 queue (M/M/c for concurrency c).
+// A keyed call (CallOptions::key) draws its service time, then its error, from its own keyed
+// stream when its service starts; an unkeyed one draws from the stream in call order (service
+// time when service starts, the error when it ends).
 //
-//   DependencyModel db(loop, {.name="postgres", .concurrency=20, .latency=exponential(4)}, rng);
+//   DependencyModel db(loop, {.name="postgres", .concurrency=20, .latency=exponential(4)},
+//                      CallDraws(seed, "dependency/postgres"));
 //   db.call([](CallStatus s) {...});
 //
 // Single-threaded. No allocation per call in steady state (slots and the queue are reused).
@@ -18,7 +22,7 @@
 #include "sim/distribution.h"
 #include "sim/event_loop.h"
 #include "sim/index_ring.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
 
 namespace faultline::sim {
 
@@ -32,7 +36,7 @@ struct DependencySpec {
 
 class DependencyModel final : public Dependency {
  public:
-  DependencyModel(EventLoop& loop, DependencySpec spec, Rng rng);
+  DependencyModel(EventLoop& loop, DependencySpec spec, CallDraws draws);
 
   using Dependency::call;
   CallId call(Done done, const CallOptions& options) override;
@@ -47,8 +51,10 @@ class DependencyModel final : public Dependency {
  private:
   struct Slot {
     Done done;
+    std::optional<CallKey> key;
     std::uint32_t generation = 0;
     double service_scale = 1.0;
+    bool fail = false;  // a keyed call's error, drawn with its service time
     bool queued = false;
     bool abandoned = false;
     bool in_use = false;
@@ -65,11 +71,12 @@ class DependencyModel final : public Dependency {
 
   EventLoop& loop_;
   DependencySpec spec_;
-  Rng rng_;
-  Duration next_service_{-1};  // without errors: the next service time, drawn ahead (-1: none)
+  CallDraws draws_;
+  // Unkeyed calls without errors: the next service time, drawn ahead (-1: none).
+  Duration next_service_{-1};
   // Decided once from the spec: service times drawn from a continuous distribution (filed
-  // with schedule_drawn_after), and whether the next one is drawn ahead (a stream that draws
-  // service times only, and draws at all).
+  // with schedule_drawn_after), and whether an unkeyed call's next one is drawn ahead (a
+  // stream that draws service times only, and draws at all).
   bool drawn_latency_;
   bool draw_ahead_;
   int concurrency_;

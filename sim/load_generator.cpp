@@ -14,8 +14,8 @@ LoadGenerator::LoadGenerator(EventLoop& loop, LoadSpec spec, std::uint64_t seed,
       spec_(std::move(spec)),
       sink_(sink),
       arrivals_rng_(make_stream(seed, "load/arrivals")),
-      think_rng_(make_stream(seed, "load/think")),
-      endpoint_rng_(make_stream(seed, "load/endpoints")),
+      think_draws_(seed, "load/think"),
+      endpoint_draws_(seed, "load/endpoints"),
       user_rng_(make_stream(seed, "load/users")) {
   double sum = 0;
   for (double w : spec_.endpoint_weights) {
@@ -46,9 +46,9 @@ double LoadGenerator::target_at(Instant t) const {
   return from;  // after the last stage the last target holds
 }
 
-std::uint32_t LoadGenerator::pick_endpoint() {
+std::uint32_t LoadGenerator::pick_endpoint(Rng& rng) {
   if (cumulative_weights_.size() <= 1) return 0;
-  const double x = endpoint_rng_.next_double() * cumulative_weights_.back();
+  const double x = rng.next_double() * cumulative_weights_.back();
   const auto it = std::upper_bound(cumulative_weights_.begin(), cumulative_weights_.end(), x);
   return static_cast<std::uint32_t>(std::min<std::size_t>(it - cumulative_weights_.begin(), cumulative_weights_.size() - 1));
 }
@@ -95,7 +95,10 @@ void LoadGenerator::schedule_user_changes() {
 }
 
 void LoadGenerator::set_users(std::uint32_t n) {
-  if (n > running_.size()) running_.resize(n, false);
+  if (n > running_.size()) {
+    running_.resize(n, false);
+    sequence_.resize(n, 0);
+  }
   const std::uint32_t before = active_users_;
   active_users_ = n;
   for (std::uint32_t u = before; u < n; ++u) {
@@ -112,11 +115,16 @@ void LoadGenerator::user_iteration(std::uint32_t user) {
     running_[user] = false;
     return;
   }
-  sink_.submit(pick_endpoint(), user % spec_.user_ids, [this, user] { user_answered(user); });
+  const std::uint64_t request = closed_request(user, sequence_[user]++);
+  const std::uint32_t endpoint = pick_endpoint(endpoint_draws_.for_call(CallKey{.request = request}));
+  sink_.submit(endpoint, user % spec_.user_ids, request, [this, user] { user_answered(user); });
 }
 
 void LoadGenerator::user_answered(std::uint32_t user) {
-  const Duration think = spec_.think.sample(think_rng_);
+  // Keyed by the request just answered: the user's think times do not depend on the order in
+  // which all users' answers arrive.
+  const std::uint64_t answered = closed_request(user, sequence_[user] - 1);
+  const Duration think = spec_.think.sample(think_draws_.for_call(CallKey{.request = answered}));
   if (think.count() == 0) {
     // Re-enter through the loop so a chain of instant answers cannot recurse without bound.
     loop_.schedule_after(Duration::zero(), [this, user] { user_iteration(user); });
@@ -162,9 +170,9 @@ void LoadGenerator::arrival() {
     keep = false;
   }
   if (keep) {
-    const std::uint32_t endpoint = pick_endpoint();
+    const std::uint32_t endpoint = pick_endpoint(endpoint_draws_.ordered());
     const std::uint64_t user = user_rng_.next_below(spec_.user_ids);
-    sink_.submit(endpoint, user, nullptr);
+    sink_.submit(endpoint, user, next_request_++, nullptr);
   }
   schedule_next_arrival();
 }

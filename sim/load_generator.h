@@ -5,6 +5,13 @@
 //   LoadGenerator load(loop, spec, make_stream(seed, "load"), sink);
 //   load.start();              // schedules the first requests; stops issuing at spec.until
 //
+// Each request gets a number, the key of its random draws (sim/call_key.h), that live mode's
+// replay of the plan gives it too: open model, the arrival's index in plan order (0, 1, 2...);
+// closed model, (user << 32) | the user's own sequence number, since the users' requests
+// interleave in answer order, which live HTTP timing changes. A closed user's endpoint pick and
+// its think time after each answer are drawn from that request's key, so each user's plan is
+// the same in both modes whatever order the answers come in.
+//
 // Single-threaded. Streams: arrivals, think times, endpoint and user picks each have their own.
 #pragma once
 
@@ -15,7 +22,7 @@
 #include "resilience/inplace_function.h"
 #include "sim/distribution.h"
 #include "sim/event_loop.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
 
 namespace faultline::sim {
 
@@ -36,12 +43,13 @@ struct LoadSpec {
   Instant until{};                       // no request is issued at or after this instant
 };
 
-// Where requests go. `answered` must be called exactly once per request.
+// Where requests go. `answered` must be called exactly once per request. `request` is the
+// plan's number of the request (see LoadGenerator), from which its calls' keys derive.
 class RequestSink {
  public:
   using Answered = InplaceFunction<void(), 24>;
   virtual ~RequestSink() = default;
-  virtual void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) = 0;
+  virtual void submit(std::uint32_t endpoint, std::uint64_t user, std::uint64_t request, Answered answered) = 0;
 };
 
 class LoadGenerator {
@@ -61,20 +69,26 @@ class LoadGenerator {
   void schedule_next_arrival();
   Duration draw_gap();
   void arrival();
-  std::uint32_t pick_endpoint();
+  std::uint32_t pick_endpoint(Rng& rng);
+  // Closed model: the number of `user`'s request number `sequence`.
+  static std::uint64_t closed_request(std::uint32_t user, std::uint32_t sequence) {
+    return (static_cast<std::uint64_t>(user) << 32) | sequence;
+  }
 
   EventLoop& loop_;
   LoadSpec spec_;
   RequestSink& sink_;
   Rng arrivals_rng_;
-  Rng think_rng_;
-  Rng endpoint_rng_;
+  CallDraws think_draws_;     // closed: keyed by the request just answered
+  CallDraws endpoint_draws_;  // closed: keyed by the request; open: in plan order
   Rng user_rng_;
+  std::uint64_t next_request_ = 0;  // open model: the next arrival's number
   std::vector<double> cumulative_weights_;
   // Closed model: user i is active iff i < active_users_; `running_[i]` is true while its
   // loop (request or think) is live, so a user re-activated mid-iteration is not doubled.
   std::uint32_t active_users_ = 0;
   std::vector<bool> running_;
+  std::vector<std::uint32_t> sequence_;  // closed: requests each user has sent
   double max_rate_ = 0;  // open model: the thinning envelope
   Duration next_gap_{-1};  // open model without stages: the next gap, drawn ahead (-1: none)
 };

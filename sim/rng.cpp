@@ -28,8 +28,19 @@ Rng::Rng(std::uint64_t seed) {
   }
 }
 
-Rng make_stream(std::uint64_t seed, std::string_view owner) {
-  return Rng(splitmix64(seed ^ splitmix64(fnv1a64(owner))));
+std::uint64_t keyed_base(std::uint64_t seed, std::string_view owner) {
+  return splitmix64(seed ^ splitmix64(fnv1a64(owner)));
+}
+
+Rng make_stream(std::uint64_t seed, std::string_view owner) { return Rng(keyed_base(seed, owner)); }
+
+Rng keyed_stream(std::uint64_t base, const CallKey& key) {
+  // Each step is a bijection of its input, so for one base two keys that differ in one field
+  // differ after every step; the request is mixed before the XOR so that nearby requests
+  // (17, 18) do not give nearby inputs to the next step.
+  std::uint64_t h = splitmix64(base ^ splitmix64(key.request));
+  h = splitmix64(h ^ ((static_cast<std::uint64_t>(key.step) << 32) | key.attempt));
+  return Rng(h);
 }
 
 }  // namespace faultline::sim

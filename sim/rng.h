@@ -1,8 +1,10 @@
-// Rng: the simulator's pseudo-random generator (xoshiro256**, seeded through splitmix64), and
-// make_stream(), which derives one independent stream per owner from the experiment seed.
+// Rng: the simulator's pseudo-random generator (xoshiro256**, seeded through splitmix64),
+// make_stream(), which derives one independent stream per owner from the experiment seed, and
+// keyed_stream(), one small stream per (owner, call) that does not depend on call order.
 //
 //   Rng rng = make_stream(seed, "dependency/openai");
 //   if (rng.bernoulli(0.02)) fail();  const double u = rng.next_double();
+//   Rng call = keyed_stream(keyed_base(seed, "fault/0"), CallKey{.request = 17});
 //
 // A value type; one owner per stream, no sharing between threads.
 #pragma once
@@ -10,6 +12,8 @@
 #include <cassert>
 #include <cstdint>
 #include <string_view>
+
+#include "sim/call_key.h"
 
 namespace faultline::sim {
 
@@ -76,5 +80,15 @@ std::uint64_t fnv1a64(std::string_view text);
 // Rng(splitmix64(seed ^ splitmix64(fnv1a64(owner)))). Each owner's draws depend only on the
 // seed and its own name, so adding or removing a component never shifts another's draws.
 Rng make_stream(std::uint64_t seed, std::string_view owner);
+
+// The 64-bit base of `owner`'s stream: make_stream(seed, owner) is Rng(keyed_base(seed, owner)).
+std::uint64_t keyed_base(std::uint64_t seed, std::string_view owner);
+
+// The draws of call `key` by the owner whose base is `base`: Rng(mix of base and the key's
+// three fields), a chain of bijective splitmix64 steps, so two keys that differ only in the
+// request, or only in (step, attempt), never share a seed (any two distinct keys: about 2^-64).
+// A function of the key alone: the call gets the same draws whichever calls came before.
+// No allocation; three splitmix64 steps plus the generator's four-word seeding.
+Rng keyed_stream(std::uint64_t base, const CallKey& key);
 
 }  // namespace faultline::sim

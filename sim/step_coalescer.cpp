@@ -16,13 +16,13 @@ void StepCoalescer::finished(std::uint64_t key) {
   running_.pop_back();
 }
 
-void StepCoalescer::join(StepRunner& runner, const StepSpec& step, std::uint64_t key, OpId waiter) {
+void StepCoalescer::join(StepRunner& runner, const StepSpec& step, std::uint64_t key, CallKey call, OpId waiter) {
   joining_ = true;
   coalescer_.coalesce(
       key, step.coalesce_ttl,
-      [this, &runner, &step, key](Coalescer::Completion complete) {
+      [this, &runner, &step, key, call](Coalescer::Completion complete) {
         started(key);
-        runner.run_shared(step, [this, complete, key](CallStatus s) {
+        runner.run_shared(step, call, [this, complete, key](CallStatus s) {
           finished(key);
           complete({s == CallStatus::kOk, s});
         });

@@ -3,7 +3,7 @@
 // step's call chain, and a success is served from the cache for the step's TTL.
 //
 //   StepCoalescer c(loop, {.ttl = 30s, .max_cache_size = 1000});
-//   c.join(runner, step, user_id, waiter_op);   // the runner delivers the result to the waiter
+//   c.join(runner, step, user_id, call_key, waiter_op);   // the runner delivers the result to the waiter
 //
 // Single-threaded. The shared execution belongs to no request: a waiter whose request ends
 // leaves, and the execution carries on for the others (and fills the cache).
@@ -27,8 +27,9 @@ class StepCoalescer {
   StepCoalescer(const Clock& clock, resilience::CoalescerConfig config) : coalescer_(clock, config) {}
 
   // Joins `waiter` (an op of `runner`) to the execution for `key`, starting one if none runs
-  // and the cache has no fresh success.
-  void join(StepRunner& runner, const StepSpec& step, std::uint64_t key, OpId waiter);
+  // and the cache has no fresh success; a started execution's calls carry `call` (the key of
+  // the request that started it, the leader).
+  void join(StepRunner& runner, const StepSpec& step, std::uint64_t key, CallKey call, OpId waiter);
 
   const Coalescer::Counters& counters() const { return coalescer_.counters(); }
   // Executions started while another execution of the same key was running: the coalescer's

@@ -12,7 +12,7 @@ StepRunner::StepRunner(EventLoop& loop, Metrics& metrics, std::vector<Dependency
     : loop_(loop),
       metrics_(metrics),
       dependencies_(std::move(dependencies)),
-      jitter_rng_(make_stream(seed, "api/retry-jitter")) {
+      jitter_(seed, "api/retry-jitter") {
   ops_.reserve(1024);
 }
 
@@ -25,7 +25,7 @@ StepRunner::Op* StepRunner::lookup(OpId id) {
   return &op;
 }
 
-std::uint32_t StepRunner::acquire(Kind kind, const StepSpec* step, Done done) {
+std::uint32_t StepRunner::acquire(Kind kind, const StepSpec* step, CallKey key, Done done) {
   std::uint32_t index;
   if (free_.empty()) {
     ops_.emplace_back();
@@ -37,6 +37,8 @@ std::uint32_t StepRunner::acquire(Kind kind, const StepSpec* step, Done done) {
   Op& op = ops_[index];
   op.kind = kind;
   op.step = step;
+  op.request = key.request;
+  op.step_index = key.step;
   op.done = std::move(done);
   op.attempt = 0;
   op.call_live = false;
@@ -60,26 +62,26 @@ void StepRunner::release(std::uint32_t index) {
   free_.push_back(index);
 }
 
-OpId StepRunner::run(const StepSpec& step, std::uint64_t coalesce_key, Done done) {
+OpId StepRunner::run(const StepSpec& step, CallKey key, std::uint64_t coalesce_key, Done done) {
   // Admission controls apply to every request, coalesced or not.
   if (step.rate_limiter != nullptr && !step.rate_limiter->try_acquire()) {
-    const std::uint32_t index = acquire(Kind::kCall, &step, std::move(done));
+    const std::uint32_t index = acquire(Kind::kCall, &step, key, std::move(done));
     complete_later(index, CallStatus::kRateLimited);
     return make_id(index);
   }
   if (step.coalescer != nullptr && step.coalesce != CoalesceScope::kNone) {
-    const std::uint32_t index = acquire(Kind::kWaiter, &step, std::move(done));
+    const std::uint32_t index = acquire(Kind::kWaiter, &step, key, std::move(done));
     const OpId id = make_id(index);
-    step.coalescer->join(*this, step, coalesce_key, id);
+    step.coalescer->join(*this, step, coalesce_key, key, id);
     return id;
   }
-  const std::uint32_t index = acquire(Kind::kCall, &step, std::move(done));
+  const std::uint32_t index = acquire(Kind::kCall, &step, key, std::move(done));
   start_execution(index);
   return make_id(index);
 }
 
-OpId StepRunner::run_shared(const StepSpec& step, Done done) {
-  const std::uint32_t index = acquire(Kind::kCall, &step, std::move(done));
+OpId StepRunner::run_shared(const StepSpec& step, CallKey key, Done done) {
+  const std::uint32_t index = acquire(Kind::kCall, &step, key, std::move(done));
   start_execution(index);
   return make_id(index);
 }
@@ -151,9 +153,13 @@ void StepRunner::attempt(std::uint32_t index) {
   }
   op.attempt_start = loop_.now();
   op.call_live = true;
-  op.call = dependencies_[step.dependency]->call([this, index, gen = op.generation](CallStatus s) {
-    if (ops_[index].generation == gen) on_answer(index, s);
-  });
+  CallOptions options;
+  options.key = key_of(op);
+  op.call = dependencies_[step.dependency]->call(
+      [this, index, gen = op.generation](CallStatus s) {
+        if (ops_[index].generation == gen) on_answer(index, s);
+      },
+      options);
   if (step.timeout.count() > 0) {
     op.attempt_timer = loop_.schedule_after(step.timeout, [this, index, gen = op.generation] {
       if (ops_[index].generation == gen) on_timeout(index);
@@ -221,8 +227,9 @@ bool StepRunner::schedule_retry(std::uint32_t index) {
     if (!step.concurrency_budget->try_retry()) return false;
     op.holds_retry = true;
   }
+  // Keyed by the attempt that failed: the same retry waits the same whatever came before it.
   const Duration backoff =
-      step.retry->next_delay(op.attempt, op.last_backoff, jitter_rng_.next_double());
+      step.retry->next_delay(op.attempt, op.last_backoff, jitter_.for_call(key_of(op)).next_double());
   op.last_backoff = backoff;
   op.backoff_timer = loop_.schedule_after(backoff, [this, index, gen = op.generation] {
     if (ops_[index].generation == gen) attempt(index);

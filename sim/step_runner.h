@@ -5,10 +5,14 @@
 // on_breaker_open = retry, is retried like a failed attempt. Used by the API for sequential
 // steps and degradation services.
 //
-//   OpId op = runner.run(step, /*coalesce_key=*/user, [this](CallStatus s) { ... });
+//   OpId op = runner.run(step, {.request = 17, .step = 0}, /*coalesce_key=*/user,
+//                        [this](CallStatus s) { ... });
 //   runner.cancel(op, Cancel::kDeadline);   // the request's timeout expired: abandons the
 //                                           // call (a breaker failure), frees what it holds
 //
+// Every attempt's dependency call carries the step's CallKey with its attempt number (0
+// first), and the retry jitter before attempt n + 1 is drawn from attempt n's key, so retries
+// are the same in the simulator and live whatever order the calls complete in.
 // Single-threaded. Operations live in a pool reused across the run.
 #pragma once
 
@@ -20,7 +24,8 @@
 #include "sim/endpoint.h"
 #include "sim/event_loop.h"
 #include "sim/metrics.h"
-#include "sim/rng.h"
+#include "sim/call_draws.h"
+#include "sim/call_key.h"
 
 namespace faultline::sim {
 
@@ -40,7 +45,8 @@ class StepRunner {
              std::uint64_t seed);
 
   // Starts the step; `done` runs exactly once, never inside run(), unless cancel() comes first.
-  OpId run(const StepSpec& step, std::uint64_t coalesce_key, Done done);
+  // `key` names the step's call (request and step; its attempt is ignored).
+  OpId run(const StepSpec& step, CallKey key, std::uint64_t coalesce_key, Done done);
   // Stops the operation: its dependency call is abandoned, timers cancelled, permits released.
   // A coalesced execution shared with others keeps running; only this waiter leaves.
   void cancel(OpId id, Cancel why);
@@ -48,8 +54,9 @@ class StepRunner {
   void deliver(OpId id, CallStatus status);
   // As deliver(), on the next event at the current instant.
   void deliver_later(OpId id, CallStatus status);
-  // Runs the step's call chain without coalescing: the shared execution behind a coalescer.
-  OpId run_shared(const StepSpec& step, Done done);
+  // Runs the step's call chain without coalescing: the shared execution behind a coalescer,
+  // keyed by the call of the request that started it.
+  OpId run_shared(const StepSpec& step, CallKey key, Done done);
 
  private:
   enum class Kind : std::uint8_t { kFree, kCall, kWaiter };
@@ -62,6 +69,8 @@ class StepRunner {
     TimerId backoff_timer = kNoTimer;
     resilience::Bulkhead::WaitId bulkhead_wait = 0;
     resilience::CircuitBreaker::Epoch breaker_epoch = 0;
+    std::uint64_t request = 0;  // the call's key, but for the attempt
+    std::uint32_t step_index = 0;
     std::uint32_t generation = 1;
     int attempt = 0;
     Kind kind = Kind::kFree;
@@ -75,7 +84,11 @@ class StepRunner {
 
   OpId make_id(std::uint32_t index) const { return (static_cast<OpId>(ops_[index].generation) << 32) | index; }
   Op* lookup(OpId id);
-  std::uint32_t acquire(Kind kind, const StepSpec* step, Done done);
+  std::uint32_t acquire(Kind kind, const StepSpec* step, CallKey key, Done done);
+  // The key of `op`'s latest attempt.
+  static CallKey key_of(const Op& op) {
+    return CallKey{op.request, op.step_index, static_cast<std::uint32_t>(op.attempt > 0 ? op.attempt - 1 : 0)};
+  }
   void release(std::uint32_t index);
   void start_execution(std::uint32_t index);
   void begin_attempts(std::uint32_t index);
@@ -91,7 +104,7 @@ class StepRunner {
   EventLoop& loop_;
   Metrics& metrics_;
   std::vector<Dependency*> dependencies_;
-  Rng jitter_rng_;
+  CallDraws jitter_;  // "api/retry-jitter"
   std::vector<Op> ops_;
   std::vector<std::uint32_t> free_;
 };

@@ -33,7 +33,7 @@ class FaultyApiTest : public ::testing::Test {
     metrics_ = std::make_unique<sim::Metrics>(layout);
     dep_ = std::make_unique<sim::DependencyModel>(
         loop_, sim::DependencySpec{.name = "db", .concurrency = 1000, .latency = sim::Distribution::constant(100)},
-        sim::make_stream(1, "dep"));
+        sim::CallDraws(1, "dep"));
     sim::EndpointSpec ep;
     ep.name = "e";
     sim::StepSpec step;
@@ -42,12 +42,12 @@ class FaultyApiTest : public ::testing::Test {
     api_ = std::make_unique<sim::ApiModel>(
         loop_, *metrics_, sim::ApiSpec{.workers = workers, .queue_limit = 100000, .overhead = sim::Distribution::constant(0)},
         std::vector<sim::EndpointSpec>{ep}, std::vector<sim::Dependency*>{dep_.get()}, 1);
-    std::vector<sim::Rng> streams;
+    std::vector<sim::CallDraws> draws;
     for (std::size_t i = 0; i < faults.size(); ++i) {
       faults[i].index = i;
-      streams.push_back(fault_stream(1, i));
+      draws.push_back(fault_draws(1, i));
     }
-    faulty_ = std::make_unique<FaultyApi>(loop_, *api_, std::move(faults), std::move(streams), *metrics_);
+    faulty_ = std::make_unique<FaultyApi>(loop_, *api_, std::move(faults), std::move(draws), *metrics_);
     faulty_->arm();
   }
   // One request every `every` from `from` to `to` (exclusive), each answer recorded.
@@ -55,7 +55,7 @@ class FaultyApiTest : public ::testing::Test {
     for (Instant t = from; t < to; t += every) {
       loop_.schedule_at(t, [this] {
         const Instant sent = loop_.now();
-        api_->submit(0, 0, [this, sent] { answers_.push_back({sent, loop_.now()}); });
+        api_->submit(0, 0, next_request_++, [this, sent] { answers_.push_back({sent, loop_.now()}); });
       });
     }
   }
@@ -71,6 +71,7 @@ class FaultyApiTest : public ::testing::Test {
   std::unique_ptr<sim::ApiModel> api_;
   std::unique_ptr<FaultyApi> faulty_;
   std::vector<Answer> answers_;
+  std::uint64_t next_request_ = 0;  // the plan number of the next submit()
 };
 
 TEST_F(FaultyApiTest, OutageRefusesEveryRequestInItsWindowAtOnce) {

@@ -2,6 +2,8 @@
 #include "faults/faulty_dependency.h"
 
 #include <cmath>
+#include <map>
+#include <set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -30,13 +32,13 @@ class FaultyDependencyTest : public ::testing::Test {
     layout.dependencies = {spec.name};
     for (std::size_t i = 0; i < faults.size(); ++i) layout.faults.push_back("f" + std::to_string(i));
     metrics_ = std::make_unique<sim::Metrics>(layout);
-    server_ = std::make_unique<sim::DependencyModel>(loop_, spec, sim::make_stream(1, "server"));
-    std::vector<sim::Rng> streams;
+    server_ = std::make_unique<sim::DependencyModel>(loop_, spec, sim::CallDraws(1, "server"));
+    std::vector<sim::CallDraws> draws;
     for (std::size_t i = 0; i < faults.size(); ++i) {
       faults[i].index = i;
-      streams.push_back(fault_stream(1, i));
+      draws.push_back(fault_draws(1, i));
     }
-    faulty_ = std::make_unique<FaultyDependency>(loop_, *server_, std::move(faults), std::move(streams), *metrics_);
+    faulty_ = std::make_unique<FaultyDependency>(loop_, *server_, std::move(faults), std::move(draws), *metrics_);
     faulty_->arm();
   }
   // One call every `every` from `from` to `to` (exclusive).
@@ -195,6 +197,56 @@ TEST_F(FaultyDependencyTest, ProbabilityHitsThatShareOfCalls) {
   std::size_t refused = 0;
   for (const auto& a : answers_) refused += a.status == CallStatus::kRefused;
   EXPECT_NEAR(static_cast<double>(refused) / 100000.0, 0.2, 0.01) << "seed=1";
+}
+
+// The same calls (named by their keys) issued in swapped order get the same fates — error or
+// not, added latency, the server's service time — because each is drawn from its own key, not
+// from the position in the stream: the simulator and the live proxy then agree whatever order
+// HTTP delivers the calls in.
+TEST_F(FaultyDependencyTest, KeyedCallsGetTheSameFatesInAnyOrder) {
+  // Each run builds a fresh server and faults on the same loop, after the previous run ended.
+  const auto run = [this](bool reversed) {
+    build({.name = "ai", .concurrency = 1000, .latency = sim::Distribution::exponential(10)},
+          {Fault{.kind = FaultKind::kError, .start = seconds(0), .end = seconds(100), .probability = 0.6},
+           Fault{.kind = FaultKind::kLatency, .start = seconds(0), .end = seconds(100), .probability = 0.5,
+                 .add = sim::Distribution::exponential(50)}});
+    std::map<std::uint64_t, std::pair<CallStatus, Duration>> fates;
+    for (int i = 0; i < 40; ++i) {
+      const std::uint64_t request = reversed ? 39 - i : i;
+      sim::CallOptions options;
+      options.key = sim::CallKey{.request = request, .step = 1, .attempt = 0};
+      const Instant sent = loop_.now();
+      faulty_->call([this, &fates, request, sent](CallStatus s) { fates[request] = {s, loop_.now() - sent}; }, options);
+    }
+    loop_.run();
+    return fates;
+  };
+  const auto in_order = run(false);
+  const auto swapped = run(true);
+  ASSERT_EQ(in_order.size(), 40u);
+  EXPECT_EQ(in_order, swapped);
+  // Not trivially equal: the fault hit some calls and spared others, with different latencies.
+  std::set<CallStatus> statuses;
+  std::set<Duration> latencies;
+  for (const auto& [request, fate] : in_order) {
+    statuses.insert(fate.first);
+    latencies.insert(fate.second);
+  }
+  EXPECT_EQ(statuses.size(), 2u);
+  EXPECT_GT(latencies.size(), 30u);
+}
+
+// Unkeyed calls (a service that sends no key) keep the old contract: draws in call order.
+TEST_F(FaultyDependencyTest, UnkeyedCallsDrawInCallOrder) {
+  build({.name = "db", .concurrency = 1000, .latency = sim::Distribution::constant(1)},
+        {Fault{.kind = FaultKind::kError, .start = seconds(0), .end = seconds(100), .rate = 0.5}});
+  call_every(milliseconds(10), Instant{}, milliseconds(500));
+  loop_.run();
+  sim::Rng stream = fault_draws(1, 0).ordered();
+  ASSERT_EQ(answers_.size(), 50u);
+  for (const auto& a : answers_) {
+    EXPECT_EQ(a.status, stream.bernoulli(0.5) ? CallStatus::kError : CallStatus::kOk);
+  }
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
+#include <vector>
 
+#include "live/call_key_header.h"
 #include "live/dependency_emulator.h"
 #include "live/http_client.h"
 #include "resilience/asio_scheduler.h"
@@ -128,6 +131,43 @@ TEST(DependencyEmulator, ErrorRateUsesTheModelsStream) {
   for (int i = 0; i < 200; ++i) expected += rng.bernoulli(0.3) ? 1 : 0;
   EXPECT_EQ(errors, expected);
   EXPECT_EQ(emulator.failed(), static_cast<std::uint64_t>(expected));
+}
+
+// With X-Faultline-Call the emulator takes the model's keyed draws for that call (service time,
+// then the error): sent in reverse key order, each request still fails iff the simulator's
+// DependencyModel fails the same key, and its latency is at least its keyed service draw.
+TEST(DependencyEmulator, KeyedCallsTakeTheModelsDrawsForTheirKeys) {
+  boost::asio::io_context io;
+  resilience::AsioScheduler scheduler(io);
+  experiments::DependencyConfig config;
+  config.name = "payments";
+  config.concurrency = 64;
+  config.latency = sim::Distribution::lognormal_from_quantiles(5, 40);
+  config.error_rate = 0.5;
+  DependencyEmulator emulator(io, scheduler, config, 7);
+  HttpClient client(io, {"127.0.0.1", emulator.listen()});
+  constexpr int kCalls = 24;
+  std::vector<std::optional<HttpResult>> results(kCalls);
+  for (int i = 0; i < kCalls; ++i) {
+    const int k = kCalls - 1 - i;
+    HttpRequest request{"GET", "/", ""};
+    request.headers.emplace_back(kCallKeyHeader, format_call_key({.request = static_cast<std::uint64_t>(k), .step = 1}));
+    client.request(std::move(request), 5s, [&results, k](const HttpResult& r) { results[k] = r; });
+  }
+  ASSERT_TRUE(run_until(io, [&] { return std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); }); }, 20s));
+  const std::uint64_t base = sim::keyed_base(7, "dependency/payments");
+  int failed = 0;
+  for (int k = 0; k < kCalls; ++k) {
+    sim::Rng rng = sim::keyed_stream(base, {.request = static_cast<std::uint64_t>(k), .step = 1});
+    const Duration service = config.latency.sample(rng);
+    const bool fail = rng.bernoulli(config.error_rate);
+    ASSERT_EQ(results[k]->error, TransportError::kNone) << "key " << k;
+    EXPECT_EQ(results[k]->status, fail ? 500 : 200) << "key " << k;
+    EXPECT_GE(results[k]->elapsed, service) << "key " << k;
+    failed += fail;
+  }
+  EXPECT_GT(failed, 0);
+  EXPECT_LT(failed, kCalls);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 
+#include "faults/call_fate.h"
+#include "live/call_key_header.h"
 #include "live/dependency_emulator.h"
 #include "live/fault_proxy.h"
 #include "live/fault_schedule.h"
@@ -38,7 +40,7 @@ class ProxyFixture {
     o.upstream = {"127.0.0.1", emulator_.listen()};
     for (std::size_t i = 0; i < faults.size(); ++i) {
       faults[i].index = i;
-      o.streams.push_back(faults::fault_stream(1, i));
+      o.draws.push_back(faults::fault_draws(1, i));
     }
     o.faults = std::move(faults);
     o.base_concurrency = concurrency;
@@ -47,14 +49,18 @@ class ProxyFixture {
     client_.emplace(io_, Upstream{"127.0.0.1", port_});
   }
 
-  // Sends a request at `at` of the schedule; returns its slot in results().
-  std::size_t request_at(Duration at, Duration timeout = 2s) {
+  // Sends a request at `at` of the schedule, with X-Faultline-Call `call_header` if not
+  // empty; returns its slot in results().
+  std::size_t request_at(Duration at, Duration timeout = 2s, std::string call_header = "") {
     const std::size_t slot = results_.size();
     results_.emplace_back();
     sent_at_.emplace_back();
+    call_headers_.push_back(std::move(call_header));
     scheduler_.schedule_after(at - proxy_->now(), [this, slot, timeout] {
       sent_at_[slot] = proxy_->now();
-      client_->request({"GET", "/", ""}, timeout, [this, slot](const HttpResult& r) { results_[slot] = r; });
+      HttpRequest request{"GET", "/", ""};
+      if (!call_headers_[slot].empty()) request.headers.emplace_back(kCallKeyHeader, call_headers_[slot]);
+      client_->request(std::move(request), timeout, [this, slot](const HttpResult& r) { results_[slot] = r; });
     });
     return slot;
   }
@@ -92,6 +98,7 @@ class ProxyFixture {
   std::uint16_t port_ = 0;
   std::vector<std::optional<HttpResult>> results_;
   std::vector<Duration> sent_at_;
+  std::vector<std::string> call_headers_;
 };
 
 TEST(FaultProxy, LatencyIsAddedInsideItsWindowOnly) {
@@ -261,6 +268,73 @@ TEST(FaultSchedule, EdgesOfOutageFlappingAndCapacity) {
   EXPECT_FALSE(refusing({half}, 10ms));
   EXPECT_EQ(next_edge({make(FaultKind::kCapacity, 5s, 7s)}, 5s), Instant(7s));
   EXPECT_EQ(next_edge({make(FaultKind::kLatency, 5s, 7s)}, 0s), std::nullopt);
+}
+
+// With X-Faultline-Call the proxy draws each call's fate from its key, as the simulator's
+// FaultyDependency does (faults::decide_call_fate with that key): the same keys sent in the
+// opposite order get the same fates, the simulator's.
+TEST(FaultProxy, KeyedCallsGetTheSimulatorsFatesInAnyOrder) {
+  std::vector<Fault> faults = {make(FaultKind::kError, 0ms, 20s), make(FaultKind::kLatency, 0ms, 20s)};
+  faults[0].probability = 0.6;
+  faults[1].probability = 0.5;
+  faults[1].add = sim::Distribution::constant(400);
+  constexpr int kCalls = 16;
+  // What the simulator decides for each key (all faults active for the whole test).
+  std::vector<faults::CallFate> expected;
+  {
+    std::vector<Fault> sim_faults = faults;
+    std::vector<sim::CallDraws> draws;
+    for (std::size_t i = 0; i < sim_faults.size(); ++i) {
+      sim_faults[i].index = i;
+      draws.push_back(faults::fault_draws(1, i));
+    }
+    for (int k = 0; k < kCalls; ++k) {
+      const sim::CallKey key{.request = static_cast<std::uint64_t>(k), .step = 0, .attempt = 0};
+      expected.push_back(faults::decide_call_fate(sim_faults, draws, Instant(1s), key, [](const Fault&) {}));
+    }
+  }
+  int failed = 0, delayed = 0;
+  for (const bool reversed : {false, true}) {
+    ProxyFixture p(faults, 10);
+    std::vector<std::size_t> slot(kCalls);
+    for (int i = 0; i < kCalls; ++i) {
+      const int k = reversed ? kCalls - 1 - i : i;
+      slot[k] = p.request_at(50ms + 5ms * i, 5s, format_call_key({.request = static_cast<std::uint64_t>(k)}));
+    }
+    ASSERT_TRUE(p.run_all());
+    for (int k = 0; k < kCalls; ++k) {
+      const HttpResult& r = p.result(slot[k]);
+      EXPECT_EQ(r.status, expected[k].fail ? 500 : 200) << "key " << k << (reversed ? ", reversed" : "");
+      // 10 ms upstream + 400 ms when delayed; the bound between leaves room for a loaded machine.
+      EXPECT_EQ(r.elapsed >= 250ms, expected[k].add > Duration::zero()) << "key " << k;
+      failed += expected[k].fail;
+      delayed += expected[k].add > Duration::zero();
+    }
+  }
+  // Not a vacuous comparison: the faults hit some keys and spared others.
+  EXPECT_GT(failed, 0);
+  EXPECT_LT(failed, 2 * kCalls);
+  EXPECT_GT(delayed, 0);
+  EXPECT_LT(delayed, 2 * kCalls);
+}
+
+// Without the header (a user's own service behind `faultline proxy`), or with a malformed one,
+// the fates follow arrival order: the fault's stream drawn call after call.
+TEST(FaultProxy, UnkeyedOrMalformedCallsDrawInArrivalOrder) {
+  Fault f = make(FaultKind::kError, 0ms, 20s);
+  f.probability = 0.5;
+  ProxyFixture p({f}, 5);
+  std::vector<std::size_t> slots;
+  const std::vector<std::string> headers = {"", "1.2", "x.0.0", "", "1.2.3.4", "-1.0.0", "", ""};
+  // 40 ms apart: they reach the proxy in this order.
+  for (std::size_t i = 0; i < headers.size(); ++i) slots.push_back(p.request_at(50ms + 40ms * static_cast<int>(i), 2s, headers[i]));
+  ASSERT_TRUE(p.run_all());
+  std::vector<Fault> sim_faults = {f};
+  std::vector<sim::CallDraws> draws = {faults::fault_draws(1, 0)};
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const faults::CallFate fate = faults::decide_call_fate(sim_faults, draws, Instant(1s), std::nullopt, [](const Fault&) {});
+    EXPECT_EQ(p.result(slots[i]).status, fate.fail ? 500 : 200) << "request " << i << " '" << headers[i] << "'";
+  }
 }
 
 }  // namespace

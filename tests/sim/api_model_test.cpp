@@ -25,12 +25,12 @@ class ApiModelTest : public ::testing::Test {
     layout.dependencies = {dep.name};
     layout.breakers = {"b"};
     metrics_ = std::make_unique<Metrics>(layout);
-    dep_ = std::make_unique<DependencyModel>(loop_, dep, make_stream(1, "dep"));
+    dep_ = std::make_unique<DependencyModel>(loop_, dep, CallDraws(1, "dep"));
     api_ = std::make_unique<ApiModel>(loop_, *metrics_, api, std::move(endpoints),
                                       std::vector<Dependency*>{dep_.get()}, 1);
   }
   void submit_at(Instant t, std::uint32_t endpoint = 0) {
-    loop_.schedule_at(t, [this, endpoint] { api_->submit(endpoint, 0, nullptr); });
+    loop_.schedule_at(t, [this, endpoint] { api_->submit(endpoint, 0, next_request_++, nullptr); });
   }
   std::uint64_t status_count(int status) const {
     const auto& m = metrics_->totals().by_status;
@@ -42,6 +42,7 @@ class ApiModelTest : public ::testing::Test {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<DependencyModel> dep_;
   std::unique_ptr<ApiModel> api_;
+  std::uint64_t next_request_ = 0;  // the plan number of the next submit()
 };
 
 EndpointSpec one_step(Duration step_timeout = {}, Duration request_timeout = {}, bool fallback = false) {
@@ -148,7 +149,7 @@ TEST_F(ApiModelTest, ClientTimeoutGives499AtItsInstantAndTheServerKeepsWorking) 
   build({.workers = 1, .queue_limit = 10, .overhead = Distribution::constant(0)}, {ep},
         {.name = "ai", .concurrency = 100, .latency = Distribution::constant(5000)});
   std::vector<Instant> answered;
-  loop_.schedule_at(Instant(milliseconds(200)), [&] { api_->submit(0, 0, [&] { answered.push_back(loop_.now()); }); });
+  loop_.schedule_at(Instant(milliseconds(200)), [&] { api_->submit(0, 0, 0, [&] { answered.push_back(loop_.now()); }); });
   loop_.run_until(Instant(milliseconds(1200) - Duration(1)));
   EXPECT_TRUE(answered.empty());
   loop_.run_until(Instant(milliseconds(1200)));
@@ -271,7 +272,7 @@ class ClientCancelTest : public DeadlineBreakerTest {
     build({.workers = 10, .queue_limit = 10, .overhead = Distribution::constant(0), .cancel_on_client_timeout = cancel},
           {ep}, {.name = "ai", .concurrency = 100, .latency = Distribution::constant(10000)});
     for (int i = 0; i < 2; ++i) {
-      loop_.schedule_at(Instant(milliseconds(100 * i)), [this] { api_->submit(0, 0, [this] { ++answered_; }); });
+      loop_.schedule_at(Instant(milliseconds(100 * i)), [this] { api_->submit(0, 0, next_request_++, [this] { ++answered_; }); });
     }
     loop_.run_until(Instant(milliseconds(1100)));
     EXPECT_EQ(answered_, 2);

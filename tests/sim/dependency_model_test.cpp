@@ -2,6 +2,7 @@
 #include "sim/dependency_model.h"
 
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -43,7 +44,7 @@ TEST(DependencyModelTest, MM1MatchesTheoryAtRho08) {
   EventLoop loop;
   // mu = 1000/s (mean service 1 ms), lambda = 800/s.
   DependencyModel dep(loop, {.name = "server", .concurrency = 1, .latency = Distribution::exponential(1.0)},
-                      make_stream(7, "service"));
+                      CallDraws(7, "service"));
   const LatencyHistogram h = run_poisson(loop, dep, 800, 2'000'000, make_stream(7, "arrivals"));
   const double mean_theory_ms = 1000.0 / (1000 - 800);         // 5 ms
   const double p95_theory_ms = std::log(20.0) * mean_theory_ms;  // 14.98 ms
@@ -55,7 +56,7 @@ TEST(DependencyModelTest, MMcMatchesErlangCWithEightServers) {
   EventLoop loop;
   // c = 8, mu = 100/s each, lambda = 640/s: rho = 0.8.
   DependencyModel dep(loop, {.name = "pool", .concurrency = 8, .latency = Distribution::exponential(10.0)},
-                      make_stream(11, "service"));
+                      CallDraws(11, "service"));
   const LatencyHistogram h = run_poisson(loop, dep, 640, 2'000'000, make_stream(11, "arrivals"));
   const double wait_s = erlang_c(8, 6.4) / (8 * 100.0 - 640.0);
   const double mean_theory_ms = 10.0 + wait_s * 1000;  // 12.86 ms
@@ -65,7 +66,7 @@ TEST(DependencyModelTest, MMcMatchesErlangCWithEightServers) {
 TEST(DependencyModelTest, FullQueueRejectsAtOnceAndNeverInsideCall) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "db", .concurrency = 1, .queue_limit = 1, .latency = Distribution::constant(100)},
-                      make_stream(1, "db"));
+                      CallDraws(1, "db"));
   std::vector<std::pair<Instant, CallStatus>> answers;
   auto record = [&](CallStatus s) { answers.emplace_back(loop.now(), s); };
   dep.call(record);  // in service
@@ -82,7 +83,7 @@ TEST(DependencyModelTest, FullQueueRejectsAtOnceAndNeverInsideCall) {
 TEST(DependencyModelTest, AbandonedQueuedCallLeavesTheQueueAndInServiceCallKeepsItsSlot) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "db", .concurrency = 1, .latency = Distribution::constant(100)},
-                      make_stream(1, "db"));
+                      CallDraws(1, "db"));
   std::vector<Instant> done;
   const CallId first = dep.call([&](CallStatus) { done.push_back(loop.now()); });
   const CallId second = dep.call([&](CallStatus) { done.push_back(loop.now()); });
@@ -100,7 +101,7 @@ TEST(DependencyModelTest, AbandonedQueuedCallLeavesTheQueueAndInServiceCallKeeps
 TEST(DependencyModelTest, ErrorRateFailsThatShareOfCalls) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "ai", .concurrency = 1000, .latency = Distribution::constant(1), .error_rate = 0.3},
-                      make_stream(3, "ai"));
+                      CallDraws(3, "ai"));
   int errors = 0, total = 0;
   for (int i = 0; i < 100000; ++i) {
     loop.schedule_at(Instant(millis(i)), [&] {
@@ -115,6 +116,37 @@ TEST(DependencyModelTest, ErrorRateFailsThatShareOfCalls) {
   EXPECT_NEAR(errors / 100000.0, 0.3, 0.01) << "seed=3";
 }
 
+// A keyed call draws its service time, then its error, from its own key's stream: a single
+// server fed a backlog finishes call k at the sum of the keyed service draws of calls 0..k,
+// whichever order the keys arrive in, and the unkeyed calls in between keep their own order.
+TEST(DependencyModelTest, KeyedCallsDrawFromTheirKeysWhateverTheOrder) {
+  const Distribution latency = Distribution::lognormal_from_quantiles(20, 200);
+  const double error_rate = 0.25;
+  const std::uint64_t base = keyed_base(6, "db");
+  for (const bool reversed : {false, true}) {
+    EventLoop loop;
+    DependencyModel dep(loop, {.name = "db", .concurrency = 1, .latency = latency, .error_rate = error_rate},
+                        CallDraws(6, "db"));
+    std::vector<std::tuple<std::uint64_t, Instant, CallStatus>> done;
+    for (int i = 0; i < 200; ++i) {
+      const std::uint64_t request = reversed ? 199 - i : i;
+      CallOptions options;
+      options.key = CallKey{.request = request, .step = 2, .attempt = 1};
+      dep.call([&, request](CallStatus s) { done.emplace_back(request, loop.now(), s); }, options);
+    }
+    loop.run();
+    ASSERT_EQ(done.size(), 200u);
+    Instant t{};
+    for (const auto& [request, at, status] : done) {
+      Rng rng = keyed_stream(base, CallKey{.request = request, .step = 2, .attempt = 1});
+      t += latency.sample(rng);
+      const bool failed = rng.bernoulli(error_rate);
+      ASSERT_EQ(at, t) << "request " << request << (reversed ? ", reversed" : "");
+      ASSERT_EQ(status, failed ? CallStatus::kError : CallStatus::kOk) << "request " << request;
+    }
+  }
+}
+
 // Without errors the model draws each service time one call ahead; with errors it does not
 // (the error draws sit between them). Either way a single server fed a backlog at 0 finishes
 // call k at the sum of the stream's first k service draws, taken in the order of the model.
@@ -123,7 +155,7 @@ TEST(DependencyModelTest, ServiceTimesAreTheStreamsDrawsInOrderWithAndWithoutErr
     EventLoop loop;
     const Distribution latency = Distribution::lognormal_from_quantiles(20, 200);
     DependencyModel dep(loop, {.name = "db", .concurrency = 1, .latency = latency, .error_rate = error_rate},
-                        make_stream(6, "db"));
+                        CallDraws(6, "db"));
     std::vector<std::pair<Instant, CallStatus>> done;
     for (int i = 0; i < 500; ++i) dep.call([&](CallStatus s) { done.emplace_back(loop.now(), s); });
     loop.run();
@@ -142,7 +174,7 @@ TEST(DependencyModelTest, ServiceTimesAreTheStreamsDrawsInOrderWithAndWithoutErr
 TEST(DependencyModelTest, RaisingConcurrencyStartsQueuedCallsAtThatInstant) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "db", .concurrency = 1, .latency = Distribution::constant(100)},
-                      make_stream(1, "db"));
+                      CallDraws(1, "db"));
   std::vector<Instant> done;
   for (int i = 0; i < 3; ++i) dep.call([&](CallStatus) { done.push_back(loop.now()); });
   loop.schedule_at(Instant(millis(50)), [&] { dep.set_concurrency(3); });

@@ -17,7 +17,8 @@ namespace {
 class DependencySink : public RequestSink {
  public:
   DependencySink(EventLoop& loop, Dependency& dep) : loop_(loop), dep_(dep) {}
-  void submit(std::uint32_t endpoint, std::uint64_t user, Answered answered) override {
+  void submit(std::uint32_t endpoint, std::uint64_t user, std::uint64_t request, Answered answered) override {
+    requests.push_back(request);
     ++submitted;
     ++per_endpoint[endpoint];
     users.push_back(user);
@@ -37,6 +38,7 @@ class DependencySink : public RequestSink {
   std::uint64_t submitted = 0, answered_count = 0;
   std::uint64_t per_endpoint[4] = {0, 0, 0, 0};
   std::vector<std::uint64_t> users;
+  std::vector<std::uint64_t> requests;
 
  private:
   std::vector<Answered> pending_;
@@ -45,7 +47,7 @@ class DependencySink : public RequestSink {
 TEST(LoadGeneratorTest, ClosedModelObeysTheInteractiveResponseTimeLaw) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "s", .concurrency = 1, .latency = Distribution::exponential(15)},
-                      make_stream(5, "s"));
+                      CallDraws(5, "s"));
   DependencySink sink(loop, dep);
   LoadSpec spec;
   spec.closed = true;
@@ -66,7 +68,7 @@ TEST(LoadGeneratorTest, ClosedModelObeysTheInteractiveResponseTimeLaw) {
 TEST(LoadGeneratorTest, OpenPoissonArrivalsHitTheirRate) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(1)},
-                      make_stream(9, "s"));
+                      CallDraws(9, "s"));
   DependencySink sink(loop, dep);
   LoadSpec spec;
   spec.closed = false;
@@ -87,11 +89,11 @@ TEST(LoadGeneratorTest, OpenPoissonArrivalsHitTheirRate) {
 TEST(LoadGeneratorTest, PoissonArrivalInstantsAreTheStreamsGapsInOrder) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(1)},
-                      make_stream(4, "s"));
+                      CallDraws(4, "s"));
   struct Recorder : RequestSink {
     EventLoop* loop;
     std::vector<Instant> at;
-    void submit(std::uint32_t, std::uint64_t, Answered answered) override {
+    void submit(std::uint32_t, std::uint64_t, std::uint64_t, Answered answered) override {
       at.push_back(loop->now());
       if (answered) answered();
     }
@@ -117,10 +119,69 @@ TEST(LoadGeneratorTest, PoissonArrivalInstantsAreTheStreamsGapsInOrder) {
   EXPECT_TRUE(sink.at == expected) << sink.at.size() << " arrivals, expected " << expected.size();
 }
 
+// Request numbers, the key of every draw about a request, must be what live mode's replay of
+// the plan gives too: open arrivals 0, 1, 2... in plan order.
+TEST(LoadGeneratorTest, OpenArrivalsAreNumberedInPlanOrder) {
+  EventLoop loop;
+  DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::exponential(50)},
+                      CallDraws(1, "s"));
+  DependencySink sink(loop, dep);
+  LoadSpec spec;
+  spec.closed = false;
+  spec.rps = 200;
+  spec.endpoint_weights = {1};
+  spec.until = std::chrono::seconds(10);
+  LoadGenerator load(loop, spec, 1, sink);
+  load.start();
+  loop.run();
+  ASSERT_GT(sink.requests.size(), 1000u);
+  for (std::size_t i = 0; i < sink.requests.size(); ++i) ASSERT_EQ(sink.requests[i], i);
+}
+
+// Closed users: request (user << 32 | n) is user's n-th, and the think time after it is drawn
+// from its key, so each user's timeline depends on its own answers only, not on the order in
+// which all users' answers interleave (which live HTTP timing changes).
+TEST(LoadGeneratorTest, ClosedRequestsAreNumberedPerUserAndThinkTimesAreKeyed) {
+  EventLoop loop;
+  struct Recorder : RequestSink {
+    EventLoop* loop;
+    std::vector<std::pair<std::uint64_t, Instant>> sent;
+    void submit(std::uint32_t, std::uint64_t, std::uint64_t request, Answered answered) override {
+      sent.emplace_back(request, loop->now());
+      // Users 0..2 get answers in 10, 20, 30 ms: their answers interleave.
+      const auto user = static_cast<std::int64_t>(request >> 32);
+      loop->schedule_after(std::chrono::milliseconds(10 * (user + 1)), [a = std::move(answered)]() mutable { a(); });
+    }
+  } sink;
+  sink.loop = &loop;
+  LoadSpec spec;
+  spec.closed = true;
+  spec.users = 3;
+  spec.think = Distribution::exponential(100);
+  spec.endpoint_weights = {1};
+  spec.until = std::chrono::seconds(20);
+  LoadGenerator load(loop, spec, 8, sink);
+  load.start();
+  loop.run();
+  const std::uint64_t think_base = keyed_base(8, "load/think");
+  std::vector<std::uint32_t> next(3, 0);
+  std::vector<Instant> due(3, Instant{});
+  for (const auto& [request, at] : sink.sent) {
+    const auto user = static_cast<std::uint32_t>(request >> 32);
+    ASSERT_LT(user, 3u);
+    ASSERT_EQ(static_cast<std::uint32_t>(request), next[user]) << "user " << user;
+    ASSERT_EQ(at, due[user]) << "request " << request;
+    Rng rng = keyed_stream(think_base, CallKey{.request = request});
+    due[user] = at + std::chrono::milliseconds(10 * (user + 1)) + spec.think.sample(rng);
+    ++next[user];
+  }
+  EXPECT_GT(next[0], 100u);
+}
+
 TEST(LoadGeneratorTest, UniformArrivalsAreEvenlySpaced) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(0)},
-                      make_stream(1, "s"));
+                      CallDraws(1, "s"));
   DependencySink sink(loop, dep);
   LoadSpec spec;
   spec.closed = false;
@@ -137,7 +198,7 @@ TEST(LoadGeneratorTest, UniformArrivalsAreEvenlySpaced) {
 TEST(LoadGeneratorTest, StagesRampUsersAtTheExactInstants) {
   EventLoop loop;
   DependencyModel dep(loop, {.name = "s", .concurrency = 1000, .latency = Distribution::constant(10)},
-                      make_stream(1, "s"));
+                      CallDraws(1, "s"));
   DependencySink sink(loop, dep);
   LoadSpec spec;
   spec.closed = true;

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -26,8 +28,9 @@ class ScriptedDependency : public Dependency {
                      std::function<CallStatus(Instant)> status_at)
       : loop_(loop), latency_(latency), status_at_(std::move(status_at)) {}
 
-  CallId call(Done done, const CallOptions&) override {
+  CallId call(Done done, const CallOptions& options) override {
     calls.push_back(loop_.now());
+    keys.push_back(options.key);
     pending_.push_back(std::move(done));
     const CallId id = pending_.size();  // 1-based index into pending_
     const CallStatus s = status_at_(loop_.now());
@@ -43,6 +46,7 @@ class ScriptedDependency : public Dependency {
   int busy() const override { return 0; }
 
   std::vector<Instant> calls;
+  std::vector<std::optional<CallKey>> keys;  // each call's key, in call order
 
  private:
   EventLoop& loop_;
@@ -66,7 +70,7 @@ class StepRunnerTest : public ::testing::Test {
   // Runs the step at `at`; the outcome and its instant land in `results_`.
   void run_at(Instant at, const StepSpec& step) {
     loop_.schedule_at(at, [this, &step] {
-      runner_->run(step, 0, [this](CallStatus s) { results_.push_back({loop_.now(), s}); });
+      runner_->run(step, CallKey{.request = next_request_++}, 0, [this](CallStatus s) { results_.push_back({loop_.now(), s}); });
     });
   }
   static StepSpec retrying_step(int max_attempts, Duration backoff) {
@@ -105,6 +109,7 @@ class StepRunnerTest : public ::testing::Test {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<StepRunner> runner_;
   std::vector<Result> results_;
+  std::uint64_t next_request_ = 0;  // each run() is a request of its own
 };
 
 // Breaker: 1 failure opens it, 60 s recovery. The dependency fails in 10 ms; retries every 100 ms.
@@ -218,9 +223,9 @@ TEST_F(StepRunnerTest, CancelSettlesTheConcurrencyBudget) {
   step.concurrency_budget = &budget;
   OpId in_backoff = kNoOp;
   OpId in_flight = kNoOp;
-  loop_.schedule_at(Instant{}, [&] { in_backoff = runner_->run(step, 0, [](CallStatus) {}); });
+  loop_.schedule_at(Instant{}, [&] { in_backoff = runner_->run(step, CallKey{.request = 1}, 0, [](CallStatus) {}); });
   loop_.schedule_at(milliseconds(50),
-                    [&] { in_flight = runner_->run(step, 0, [](CallStatus) {}); });
+                    [&] { in_flight = runner_->run(step, CallKey{.request = 2}, 0, [](CallStatus) {}); });
   loop_.run_until(milliseconds(55));
   EXPECT_EQ(budget.active_retries(), 1);   // the first is in its backoff until 110 ms
   EXPECT_EQ(budget.active_requests(), 1);  // the second's attempt is in flight
@@ -237,7 +242,7 @@ TEST_F(StepRunnerTest, CancelSettlesTheConcurrencyBudget) {
 // the timeout wins; an answer due 1 ns later loses to the timer.
 TEST_F(StepRunnerTest, AnAnswerDueExactlyAtTheAttemptTimeoutWins) {
   DependencySpec spec{.name = "dep", .concurrency = 10, .latency = Distribution::constant(100)};
-  DependencyModel dep(loop_, spec, make_stream(1, "dep"));
+  DependencyModel dep(loop_, spec, CallDraws(1, "dep"));
   build(&dep);
   StepSpec at_timeout;
   at_timeout.timeout = milliseconds(100);
@@ -259,7 +264,7 @@ TEST_F(StepRunnerTest, AnAnswerDueExactlyAtTheAttemptTimeoutWins) {
 // and the timer runs first.
 TEST_F(StepRunnerTest, AQueuedCallsAnswerTiedWithTheAttemptTimeoutLoses) {
   DependencySpec spec{.name = "dep", .concurrency = 1, .latency = Distribution::constant(50)};
-  DependencyModel dep(loop_, spec, make_stream(1, "dep"));
+  DependencyModel dep(loop_, spec, CallDraws(1, "dep"));
   build(&dep);
   StepSpec step;
   step.timeout = milliseconds(100);
@@ -272,6 +277,57 @@ TEST_F(StepRunnerTest, AQueuedCallsAnswerTiedWithTheAttemptTimeoutLoses) {
   EXPECT_EQ(results_[1].at, milliseconds(100));
   EXPECT_EQ(results_[1].status, CallStatus::kTimeout);
   EXPECT_EQ(metrics_->dependencies()[0].timeouts, 1u);
+}
+
+// Each attempt's call carries the step's key with its attempt number, and the jittered wait
+// before a retry is drawn from the failed attempt's key ("api/retry-jitter"): two requests
+// started in either order retry at the same instants, the ones their keys give.
+TEST(StepRunnerKeys, AttemptsAreKeyedAndRetryJitterComesFromTheKey) {
+  StepSpec step;
+  step.max_attempts = 3;
+  resilience::RetryPolicy p;
+  p.max_attempts = 3;
+  p.backoff = resilience::Backoff::kExponential;
+  p.jitter = resilience::Jitter::kFull;
+  p.base = milliseconds(100);
+  p.max = seconds(10);
+  step.retry = p;
+  const auto run = [&](bool swapped) {
+    EventLoop loop;
+    ScriptedDependency dep(loop, milliseconds(10), always_fails);
+    MetricsLayout layout;
+    layout.duration = seconds(100);
+    layout.dependencies = {"dep"};
+    Metrics metrics(layout);
+    StepRunner runner(loop, metrics, {&dep}, 1);
+    for (const std::uint64_t request : swapped ? std::vector<std::uint64_t>{9, 5} : std::vector<std::uint64_t>{5, 9}) {
+      runner.run(step, CallKey{.request = request, .step = 2}, 0, [](CallStatus) {});
+    }
+    loop.run();
+    std::map<std::uint64_t, std::vector<std::pair<std::uint32_t, Instant>>> by_request;
+    for (std::size_t i = 0; i < dep.calls.size(); ++i) {
+      EXPECT_TRUE(dep.keys[i].has_value());
+      EXPECT_EQ(dep.keys[i]->step, 2u);
+      by_request[dep.keys[i]->request].emplace_back(dep.keys[i]->attempt, dep.calls[i]);
+    }
+    return by_request;
+  };
+  const auto in_order = run(false);
+  EXPECT_EQ(in_order, run(true));
+  ASSERT_EQ(in_order.size(), 2u);
+  const std::uint64_t base = keyed_base(1, "api/retry-jitter");
+  for (const auto& [request, calls] : in_order) {
+    ASSERT_EQ(calls.size(), 3u);
+    Instant t{};
+    Duration previous{};
+    for (std::uint32_t a = 0; a < 3; ++a) {
+      EXPECT_EQ(calls[a], std::make_pair(a, t)) << "request " << request;
+      Rng rng = keyed_stream(base, CallKey{.request = request, .step = 2, .attempt = a});
+      previous = p.next_delay(static_cast<int>(a) + 1, previous, rng.next_double());
+      t += milliseconds(10) + previous;
+    }
+  }
+  EXPECT_NE(in_order.at(5)[1].second, in_order.at(9)[1].second) << "distinct keys, distinct jitter";
 }
 
 }  // namespace
