@@ -234,7 +234,7 @@ std::string sli_target_text(const SliResult& sli) {
 std::string reproduce_command(const RunOutcome& run, const std::vector<std::string>& set_args) {
   const experiments::Experiment& e = *run.experiment;
   const std::string file = e.file.empty() ? e.name + ".json" : e.file;
-  std::string cmd = fmt::format("faultline run {} --seed {}", shell_quote(file), e.seed);
+  std::string cmd = fmt::format("faultline {} {} --seed {}", run.live ? "live" : "run", shell_quote(file), e.seed);
   for (const std::string& s : set_args) cmd += " --set " + shell_quote(s);
   return cmd;
 }

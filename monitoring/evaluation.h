@@ -29,6 +29,11 @@ struct RunOutcome {
   std::uint64_t events = 0;      // events the loop processed (run.json only)
   double wall_seconds = 0;       // run.json only: never in summary.json
   const RuleSet* prometheus_rules = nullptr;  // rule files to evaluate over the run, or none
+  // Live mode (live/live_session.h): measured on the wall clock, not simulated.
+  bool live = false;
+  // Why the run has no breaker or dependency data (live --target: the API is the user's
+  // service), or empty. The report and the fidelity comparison then say so.
+  std::string unobserved = {};
 };
 
 enum class SliStatus { kMeeting, kAtRisk, kBreaching };
