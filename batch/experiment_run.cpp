@@ -66,7 +66,7 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
   if (!run.interrupted) {
     run.evaluation = monitoring::evaluate(run.outcome);
     for (std::string& error : rule_errors) {
-      run.evaluation.checks.push_back(monitoring::CheckResult{"prometheus rule file", false, std::move(error), "", ""});
+      run.evaluation.checks.push_back(monitoring::CheckResult{"prometheus rule file", false, std::move(error), "", "", true});
       run.evaluation.passed = false;
     }
   }

@@ -121,9 +121,10 @@ std::string check_table(const Evaluation& e) {
   for (const CheckResult& c : e.checks) {
     std::string detail = esc(c.detail);
     if (!c.pointer.empty()) detail += fmt::format(" <code>{}</code>", esc(c.pointer));
-    rows.push_back({c.passed ? "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " pass</span>"
-                             : "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " fail</span>",
-                    esc(c.name), detail});
+    std::string pill = c.passed ? "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " pass</span>"
+                                : "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " fail</span>";
+    if (!c.evaluated) pill = "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " not evaluated</span>";
+    rows.push_back({pill, esc(c.name), detail});
   }
   return table("checks", {"Result", "Check", "Detail"}, "lll", rows);
 }
