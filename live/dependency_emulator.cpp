@@ -33,7 +33,21 @@ void DependencyEmulator::on_request(Responder respond) {
     respond({sim::kStatusUnavailable, R"({"error":"queue full"})"});
     return;
   }
-  queue_.push_back(std::move(respond));
+  const std::uint64_t waiter = ++next_waiter_;
+  respond.on_client_gone([this, waiter] { drop_queued(waiter); });
+  queue_.emplace_back(waiter, std::move(respond));
+}
+
+// The client closed its connection while its call waited: as the model's abandon, the call
+// leaves the queue (a linear search: queues are short, and this is not the model's hot loop).
+// Once in service it is no longer here and keeps its server to the end of its service time.
+void DependencyEmulator::drop_queued(std::uint64_t waiter) {
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->first != waiter) continue;
+    queue_.erase(it);
+    ++abandoned_;
+    return;
+  }
 }
 
 void DependencyEmulator::start_service(Responder respond) {
@@ -64,7 +78,7 @@ void DependencyEmulator::finish_service(std::uint64_t call) {
 
 void DependencyEmulator::start_queued() {
   while (busy_ < concurrency_ && !queue_.empty()) {
-    Responder next = std::move(queue_.front());
+    Responder next = std::move(queue_.front().second);
     queue_.pop_front();
     start_service(std::move(next));
   }

@@ -26,13 +26,23 @@ void HttpDependency::set_upstream(Upstream upstream) {
 sim::CallId HttpDependency::call(Done done, const sim::CallOptions&) {
   const sim::CallId id = next_id_++;
   pending_.emplace(id, std::move(done));
-  client_->request(HttpRequest{"GET", "/", ""}, transport_timeout_,
-                  [this, id](const HttpResult& r) { answered(id, r); });
+  requests_[id] = client_->request(HttpRequest{"GET", "/", ""}, transport_timeout_,
+                                   [this, id](const HttpResult& r) { answered(id, r); });
   return id;
 }
 
+void HttpDependency::abandon(sim::CallId id) {
+  pending_.erase(id);
+  const auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  const std::uint64_t request = it->second;
+  requests_.erase(it);
+  client_->cancel(request);  // runs answered() with kCancelled: ignored
+}
+
 void HttpDependency::answered(sim::CallId id, const HttpResult& result) {
-  if (result.error == TransportError::kCancelled) return;  // shutting down
+  requests_.erase(id);
+  if (result.error == TransportError::kCancelled) return;  // shutting down, or abandoned
   const auto it = pending_.find(id);
   if (it == pending_.end()) return;  // abandoned: the answer reaches nobody
   Done done = std::move(it->second);
