@@ -17,6 +17,7 @@
 
 #include "batch/experiment_run.h"
 #include "batch/interrupt.h"
+#include "experiments/alert_rules.h"
 #include "experiments/fault_build.h"
 #include "experiments/world.h"
 #include "faults/fault.h"
@@ -64,6 +65,20 @@ constexpr const char* kTargetUnobserved =
 std::string send_lag_text(const SendLag& lag) {
   return fmt::format("send lag: {} sends, mean {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms", lag.sends, lag.mean_ms,
                      lag.p99_ms, lag.max_ms);
+}
+
+// The file's alerts computed from breaker or worker state: a --target run sees neither.
+std::vector<std::string> internal_alerts(const experiments::Experiment& e) {
+  std::vector<std::string> names;
+  for (const experiments::AlertRule& r : experiments::effective_alert_rules(e)) {
+    const auto signal = experiments::parse_alert_signal(r.sli);
+    if (!signal) continue;
+    if (signal->kind == experiments::AlertSignalKind::kBreakerOpen ||
+        signal->kind == experiments::AlertSignalKind::kWorkerUtilisation) {
+      names.push_back(r.name);
+    }
+  }
+  return names;
 }
 
 void print_fidelity(const Fidelity& f, const SendLag& lag) {
@@ -265,7 +280,7 @@ int run_live(experiments::Experiment experiment, const LiveOptions& options) {
     sim_options.interruptible = false;
     sim = batch::run_experiment(e, sim_options);
     f = monitoring::compare(sim.evaluation, sim.world->metrics(), run.evaluation, world.metrics(), e.live.fidelity,
-                            run.outcome.unobserved);
+                            run.outcome.unobserved, internal_alerts(e));
     comparison.sim = &sim.outcome;
     comparison.sim_evaluation = &sim.evaluation;
     comparison.fidelity = &*f;

@@ -11,7 +11,8 @@
 // transition (the i-th transition of a breaker in both runs: same states, instants within the
 // tolerance; a transition in one run only fails), the set of alert names fired. Other SLIs are
 // reported, not judged. A live run that observes no breaker (live --target: `unobserved` says
-// why) compares none and records the reason in `not_compared`. Pure.
+// why) compares none, nor the alerts it cannot raise (`unobserved_alerts`, e.g.
+// CircuitBreakerOpen), and records the reasons in `not_compared`. Pure.
 #pragma once
 
 #include <optional>
@@ -58,10 +59,12 @@ struct Fidelity {
 };
 
 // `unobserved`: why the live run has no breaker or dependency data (RunOutcome::unobserved);
-// empty when it has them.
+// empty when it has them. `unobserved_alerts`: names of alerts computed from that data (left
+// out of the alert comparison when `unobserved` is set).
 Fidelity compare(const monitoring::Evaluation& sim, const sim::Metrics& sim_metrics,
                  const monitoring::Evaluation& live, const sim::Metrics& live_metrics,
-                 const experiments::FidelityTolerances& tolerances, const std::string& unobserved = {});
+                 const experiments::FidelityTolerances& tolerances, const std::string& unobserved = {},
+                 const std::vector<std::string>& unobserved_alerts = {});
 
 // What report.html of a live run shows beside the live data: the simulated run of the same
 // file and seed (its series drawn dashed on the live charts) and the fidelity table. `sim` and

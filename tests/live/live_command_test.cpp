@@ -134,6 +134,9 @@ TEST(LiveCommand, TargetSendsTheLoadToTheUsersService) {
             std::string::npos);
   EXPECT_NE(fidelity["not_compared"]["dependencies"].get<std::string>().find("no data in live --target run"),
             std::string::npos);
+  // The default CircuitBreakerOpen alert reads breaker state: not compared either.
+  EXPECT_EQ(fidelity["not_compared"]["alerts"].get<std::string>().rfind("CircuitBreakerOpen (from breaker", 0), 0u)
+      << fidelity.dump(2);
   EXPECT_EQ(fidelity["send_lag"]["sends"], 59);
 
   const std::string report = read_file(folder / "report.html");

@@ -103,5 +103,27 @@ TEST(Fidelity, UnobservedBreakersAreNotComparedAndSaySo) {
                    .passed);
 }
 
+// CircuitBreakerOpen cannot fire where no breaker is seen: under --target it is left out of
+// the alert comparison (and said so); the other alerts are still compared.
+TEST(Fidelity, AlertsOnUnobservedStateAreNotCompared) {
+  const auto sm = metrics_with({});
+  const Fidelity f = compare(eval(90, 100, 200, {"CircuitBreakerOpen", "HighErrorRate"}), sm,
+                             eval(90, 100, 200, {"HighErrorRate"}), sm, {}, "no data", {"CircuitBreakerOpen"});
+  EXPECT_TRUE(f.alerts_ok);
+  EXPECT_TRUE(f.passed);
+  EXPECT_EQ(f.sim_alerts, std::vector<std::string>{"HighErrorRate"});
+  ASSERT_EQ(f.not_compared.size(), 3u);
+  EXPECT_EQ(f.not_compared[2].first, "alerts");
+  EXPECT_EQ(f.not_compared[2].second, "CircuitBreakerOpen (from breaker or worker state): no data");
+  // A difference in the alerts that are observed still fails.
+  EXPECT_FALSE(compare(eval(90, 100, 200, {"CircuitBreakerOpen", "HighErrorRate"}), sm, eval(90, 100, 200, {}), sm, {},
+                       "no data", {"CircuitBreakerOpen"})
+                   .alerts_ok);
+  // Without `unobserved` (the reference service), nothing is left out.
+  EXPECT_FALSE(compare(eval(90, 100, 200, {"CircuitBreakerOpen"}), sm, eval(90, 100, 200, {}), sm, {}, "",
+                       {"CircuitBreakerOpen"})
+                   .alerts_ok);
+}
+
 }  // namespace
 }  // namespace faultline::monitoring
