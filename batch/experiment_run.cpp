@@ -66,7 +66,7 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
   if (!run.interrupted) {
     run.evaluation = monitoring::evaluate(run.outcome);
     for (std::string& error : rule_errors) {
-      run.evaluation.checks.push_back(monitoring::CheckResult{"prometheus rule file", false, std::move(error), "", ""});
+      run.evaluation.checks.push_back(monitoring::CheckResult{"prometheus rule file", false, std::move(error), "", "", true});
       run.evaluation.passed = false;
     }
   }
@@ -106,21 +106,22 @@ std::string run_json(const ExperimentRun& run) {
 
 bool write_results(const ExperimentRun& run, const std::string& out_dir,
                    const std::vector<std::string>& set_args, std::string* error) {
-  return write_results_to(run, out_dir + "/" + run.experiment->name, set_args, false, error);
+  return write_results_to(run, out_dir + "/" + run.experiment->name, set_args, LiveResults{}, error);
 }
 
 bool write_results_to(const ExperimentRun& run, const std::string& folder, const std::vector<std::string>& set_args,
-                      bool partial, std::string* error) {
+                      const LiveResults& live, std::string* error) {
   std::vector<monitoring::FolderFile> files;
   nlohmann::ordered_json summary = monitoring::summary_json(run.outcome, run.evaluation);
-  if (partial) summary["partial"] = true;
+  if (live.partial) summary["partial"] = true;
   files.emplace_back("summary.json", monitoring::dump_summary(summary));
   files.emplace_back("run.json", run_json(run));
   files.emplace_back("junit.xml", monitoring::junit_xml(run.outcome, run.evaluation));
   // Streamed: a day-long run's timeline is never held whole (memory stays flat).
   files.emplace_back("timeline.csv", monitoring::timeline_csv_writer(run.outcome));
   files.emplace_back("metrics.om", monitoring::openmetrics_writer(run.outcome));
-  files.emplace_back("report.html", monitoring::html_report(run.outcome, run.evaluation, set_args));
+  files.emplace_back("report.html", monitoring::html_report(run.outcome, run.evaluation, set_args, live.comparison));
+  for (const monitoring::FolderFile& f : live.extra_files) files.push_back(f);
   return monitoring::write_folder_atomic(folder, files, error);
 }
 

@@ -16,7 +16,9 @@
 
 #include "experiments/experiment_config.h"
 #include "experiments/world.h"
+#include "monitoring/atomic_file.h"
 #include "monitoring/evaluation.h"
+#include "monitoring/fidelity.h"
 #include "monitoring/prometheus_rule_file.h"
 
 namespace faultline::batch {
@@ -46,9 +48,17 @@ ExperimentRun run_experiment(experiments::Experiment experiment, const RunOption
 bool write_results(const ExperimentRun& run, const std::string& out_dir,
                    const std::vector<std::string>& set_args, std::string* error);
 
-// The same files into `folder` itself (live mode: DIR/<name>/live). `partial`: the run was
-// interrupted and these are the results measured until then (summary.json says so).
+// What a live run (live/live_session.h) adds to its folder: `partial` when it was interrupted
+// (summary.json says so: the results measured until then), the comparison with the simulation
+// that report.html shows, and more files (fidelity.json), all written in the same one step.
+struct LiveResults {
+  bool partial = false;
+  const monitoring::LiveComparison* comparison = nullptr;
+  std::vector<monitoring::FolderFile> extra_files;
+};
+
+// The same files into `folder` itself (live mode: DIR/<name>/live), with `live`'s additions.
 bool write_results_to(const ExperimentRun& run, const std::string& folder, const std::vector<std::string>& set_args,
-                      bool partial, std::string* error);
+                      const LiveResults& live, std::string* error);
 
 }  // namespace faultline::batch

@@ -35,7 +35,22 @@ void DependencyEmulator::on_request(const HttpRequest& request, Responder respon
     call.respond({sim::kStatusUnavailable, R"({"error":"queue full"})"});
     return;
   }
+  const std::uint64_t waiter = ++next_waiter_;
+  call.waiter = waiter;
+  call.respond.on_client_gone([this, waiter] { drop_queued(waiter); });
   queue_.push_back(std::move(call));
+}
+
+// The client closed its connection while its call waited: as the model's abandon, the call
+// leaves the queue (a linear search: queues are short, and this is not the model's hot loop).
+// Once in service it is no longer here and keeps its server to the end of its service time.
+void DependencyEmulator::drop_queued(std::uint64_t waiter) {
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->waiter != waiter) continue;
+    queue_.erase(it);
+    ++abandoned_;
+    return;
+  }
 }
 
 void DependencyEmulator::start_service(Waiting waiting) {

@@ -10,8 +10,9 @@
 //   DependencyEmulator db(io, scheduler, experiment.dependencies[0], experiment.seed);
 //   std::uint16_t port = db.listen();   // any method and target; 200 {"dependency":"db"}
 //
-// Faults are not applied here: put a FaultProxy in front. A queued call whose client gave up
-// is still served (the server does not watch idle sockets), where the model drops it.
+// Faults are not applied here: put a FaultProxy in front. A queued call whose client closed its
+// connection is dropped, as the model drops an abandoned queued call (it takes no server and
+// no draw); a call in service keeps its server until its service time ends, as in the model.
 // Threading: the io_context's thread.
 #pragma once
 
@@ -55,16 +56,19 @@ class DependencyEmulator {
   std::uint64_t served() const { return served_; }      // answered 200 or 500
   std::uint64_t rejected() const { return rejected_; }  // answered 503, queue full
   std::uint64_t failed() const { return failed_; }      // answered 500
+  std::uint64_t abandoned() const { return abandoned_; }  // dropped from the queue: the client left
 
  private:
   struct Waiting {
     Responder respond;
     std::optional<sim::CallKey> key;
+    std::uint64_t waiter = 0;  // its number while it waits in the queue
   };
   void on_request(const HttpRequest& request, Responder respond);
   void start_service(Waiting call);
   void finish_service(std::uint64_t call);
   void start_queued();
+  void drop_queued(std::uint64_t waiter);
 
   Scheduler& scheduler_;
   experiments::DependencyConfig config_;
@@ -72,6 +76,7 @@ class DependencyEmulator {
   int concurrency_;
   int busy_ = 0;
   std::deque<Waiting> queue_;
+  std::uint64_t next_waiter_ = 0;
   // Calls in service, by call number (the timer callback carries only the number).
   struct InService {
     Responder respond;
@@ -83,6 +88,7 @@ class DependencyEmulator {
   std::uint64_t served_ = 0;
   std::uint64_t rejected_ = 0;
   std::uint64_t failed_ = 0;
+  std::uint64_t abandoned_ = 0;
   HttpServer server_;
 };
 

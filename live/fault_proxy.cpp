@@ -86,10 +86,13 @@ void FaultProxy::on_request(HttpRequest request, Responder respond) {
   });
   if (fate.refuse || refusing_) return respond.reset();
   if (fate.hang) {
-    ++held_;  // the Responder is dropped: the connection stays open, unanswered
+    ++held_;  // never answered: the connection stays open until the client leaves
+    respond.on_client_gone({});
     return;
   }
-  Call call{std::move(request), std::move(respond), fate.fail, fate.status, fate.add, fate.service_scale};
+  const std::uint64_t number = ++next_call_;
+  respond.on_client_gone([this, number] { client_gone(number); });
+  Call call{std::move(request), std::move(respond), fate.fail, fate.status, fate.add, fate.service_scale, number};
   if (forwarding_ < capacity_) return forward(std::move(call));
   if (options_.queue_limit && static_cast<std::int64_t>(waiting_.size()) >= *options_.queue_limit) {
     call.respond({sim::kStatusUnavailable, R"({"error":"queue full"})"});
@@ -110,15 +113,30 @@ void FaultProxy::start_waiting() {
   }
 }
 
+void FaultProxy::client_gone(std::uint64_t number) {
+  for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+    if (it->number != number) continue;
+    waiting_.erase(it);
+    return;
+  }
+  const auto it = upstream_.find(number);
+  if (it == upstream_.end()) return;
+  const std::uint64_t request = it->second;
+  upstream_.erase(it);
+  client_.cancel(request);  // its callback runs now, with kCancelled
+}
+
 void FaultProxy::forward(Call call) {
   ++forwarding_;
+  const std::uint64_t number = call.number;
   Responder respond = call.respond;
   const bool fail = call.fail;
   const int fail_status = call.status;
   const Duration add = call.add;
   const double scale = call.scale;
-  client_.request(std::move(call.request), options_.upstream_timeout,
-                  [this, respond, fail, fail_status, add, scale](const HttpResult& r) {
+  upstream_[number] = client_.request(std::move(call.request), options_.upstream_timeout,
+                  [this, respond, fail, fail_status, add, scale, number](const HttpResult& r) {
+    upstream_.erase(number);
     --forwarding_;
     start_waiting();
     if (!started_) return;

@@ -88,11 +88,15 @@ class FaultProxy {
     int status = 0;
     Duration add{};
     double scale = 1;
+    std::uint64_t number = 0;  // for client_gone()
   };
 
   void on_request(HttpRequest request, Responder respond);
   void forward(Call call);
   void start_waiting();
+  // The call's client closed its connection: a waiting call leaves the queue, a forwarded one
+  // is cancelled upstream (so the upstream sees its client leave too).
+  void client_gone(std::uint64_t number);
   void apply_schedule();
   void arm_next_edge();
 
@@ -107,6 +111,8 @@ class FaultProxy {
   int capacity_;
   int forwarding_ = 0;
   std::deque<Call> waiting_;
+  std::uint64_t next_call_ = 0;
+  std::unordered_map<std::uint64_t, std::uint64_t> upstream_;  // forwarded call -> its upstream request
   std::vector<std::uint64_t> hits_;
   std::uint64_t held_ = 0;
   TimerId edge_timer_ = kNoTimer;

@@ -87,8 +87,9 @@ struct HttpClient::Impl {
   tcp::endpoint endpoint;
   std::size_t max_idle;
   std::vector<std::unique_ptr<Conn>> idle;
-  std::unordered_map<Exchange*, std::weak_ptr<Exchange>> in_flight;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Exchange>> in_flight;  // by request number
   std::uint64_t opened = 0;
+  std::uint64_t next_id = 0;
 };
 
 namespace {
@@ -99,7 +100,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   Exchange(std::shared_ptr<HttpClient::Impl> client, HttpRequest request, std::chrono::nanoseconds timeout,
            HttpClient::Done done)
-      : client_(std::move(client)), timer_(client_->io), timeout_(timeout), done_(std::move(done)),
+      : client_(std::move(client)), id_(++client_->next_id), timer_(client_->io), timeout_(timeout), done_(std::move(done)),
         start_(std::chrono::steady_clock::now()) {
     request_.version(11);
     request_.method_string(request.method);
@@ -115,7 +116,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   void start() {
-    client_->in_flight.emplace(this, weak_from_this());
+    client_->in_flight.emplace(id_, weak_from_this());
     timer_.expires_after(timeout_);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec) self->finish(TransportError::kTimeout);
@@ -130,12 +131,14 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
   }
 
+  std::uint64_t id() const { return id_; }
+
   // Ends the exchange; `notify` false drops the callback (the client is being destroyed).
   void finish(TransportError error, bool notify = true) {
     if (finished_) return;
     finished_ = true;
     timer_.cancel();
-    client_->in_flight.erase(this);
+    client_->in_flight.erase(id_);
     HttpResult result;
     result.error = error;
     result.elapsed = std::chrono::steady_clock::now() - start_;
@@ -204,6 +207,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   std::shared_ptr<HttpClient::Impl> client_;
+  std::uint64_t id_;
   asio::steady_timer timer_;
   std::chrono::nanoseconds timeout_;
   HttpClient::Done done_;
@@ -233,9 +237,16 @@ HttpClient::~HttpClient() {
   impl_->idle.clear();
 }
 
-void HttpClient::request(HttpRequest request, std::chrono::nanoseconds timeout, Done done) {
+std::uint64_t HttpClient::request(HttpRequest request, std::chrono::nanoseconds timeout, Done done) {
   auto e = std::make_shared<Exchange>(impl_, std::move(request), timeout, std::move(done));
   e->start();
+  return e->id();
+}
+
+void HttpClient::cancel(std::uint64_t id) {
+  const auto it = impl_->in_flight.find(id);
+  if (it == impl_->in_flight.end()) return;
+  if (auto e = it->second.lock()) e->finish(TransportError::kCancelled);
 }
 
 void HttpClient::close() {

@@ -58,7 +58,11 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends `request`; `done` runs once with the answer or the failure, at most `timeout` later.
-  void request(HttpRequest request, std::chrono::nanoseconds timeout, Done done);
+  // Returns the request's number, for cancel().
+  std::uint64_t request(HttpRequest request, std::chrono::nanoseconds timeout, Done done);
+  // Aborts request `id` if it is still in flight: its connection is closed (the server sees
+  // the client leave) and `done` runs, inside cancel(), with kCancelled.
+  void cancel(std::uint64_t id);
   // Aborts in-flight requests (their callbacks run, inside close(), with kCancelled) and closes
   // the idle connections. request() afterwards still works (new connections).
   void close();

@@ -30,13 +30,23 @@ sim::CallId HttpDependency::call(Done done, const sim::CallOptions& options) {
   HttpRequest request{"GET", "/", ""};
   // The call's name, so that the fault proxy and the emulator draw its fate as the simulator does.
   if (options.key) request.headers.emplace_back(kCallKeyHeader, format_call_key(*options.key));
-  client_->request(std::move(request), transport_timeout_,
-                  [this, id](const HttpResult& r) { answered(id, r); });
+  requests_[id] = client_->request(std::move(request), transport_timeout_,
+                                   [this, id](const HttpResult& r) { answered(id, r); });
   return id;
 }
 
+void HttpDependency::abandon(sim::CallId id) {
+  pending_.erase(id);
+  const auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  const std::uint64_t request = it->second;
+  requests_.erase(it);
+  client_->cancel(request);  // runs answered() with kCancelled: ignored
+}
+
 void HttpDependency::answered(sim::CallId id, const HttpResult& result) {
-  if (result.error == TransportError::kCancelled) return;  // shutting down
+  requests_.erase(id);
+  if (result.error == TransportError::kCancelled) return;  // shutting down, or abandoned
   const auto it = pending_.find(id);
   if (it == pending_.end()) return;  // abandoned: the answer reaches nobody
   Done done = std::move(it->second);

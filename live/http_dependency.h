@@ -7,9 +7,9 @@
 //
 // A keyed call (CallOptions::key) sends its key as X-Faultline-Call (live/call_key_header.h).
 // Answer mapping: 200 -> kOk, 503 -> kRejected (queue full), other statuses and resets ->
-// kError, connection refused -> kRefused (an outage). An abandoned call's request stays on its
-// connection until it is answered or `transport_timeout` passes: the server never learns the
-// caller left, as in the model. Threading: the io_context's thread.
+// kError, connection refused -> kRefused (an outage). Abandoning a call (the step's timeout)
+// cancels its request, closing its connection: the server learns the caller left, as the
+// model's dependency does (it drops a queued abandoned call). Threading: the io_context's thread.
 #pragma once
 
 #include <chrono>
@@ -32,7 +32,7 @@ class HttpDependency final : public sim::Dependency {
   void set_upstream(Upstream upstream);
 
   sim::CallId call(Done done, const sim::CallOptions& options) override;
-  void abandon(sim::CallId id) override { pending_.erase(id); }
+  void abandon(sim::CallId id) override;
   // The server's capacity is the server's: a capacity fault is applied by the fault proxy.
   int concurrency() const override { return concurrency_; }
   void set_concurrency(int concurrency) override { concurrency_ = concurrency; }
@@ -51,6 +51,7 @@ class HttpDependency final : public sim::Dependency {
   WallClockDriver& driver_;
   std::chrono::nanoseconds transport_timeout_;
   std::unordered_map<sim::CallId, Done> pending_;
+  std::unordered_map<sim::CallId, std::uint64_t> requests_;  // the HTTP request of each pending call
   sim::CallId next_id_ = 1;
   int concurrency_ = 0;
 };

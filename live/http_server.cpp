@@ -14,7 +14,10 @@
 
 #include "live/http_server.h"
 
+#include <sys/socket.h>
+
 #include <cctype>
+#include <cerrno>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -63,6 +66,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close(bool reset) {
     if (closed_) return;
     closed_ = true;
+    gone_ = nullptr;
     boost::system::error_code ignored;
     if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     socket_.close(ignored);
@@ -73,6 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void answer(std::uint64_t serial, HttpResponse response) {
     if (closed_ || serial != serial_ || answered_) return;
     answered_ = true;
+    gone_ = nullptr;
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
@@ -94,6 +99,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   bool pending(std::uint64_t serial) const { return !closed_ && serial == serial_ && !answered_; }
+
+  void watch(std::uint64_t serial, std::function<void()> gone) {
+    if (!pending(serial)) return;
+    gone_ = std::move(gone);
+    if (watched_ == serial) return;
+    watched_ = serial;
+    arm_watch(serial);
+  }
   // Waiting for the next request (not between a request and the end of its answer's write).
   bool idle() const { return !closed_ && !busy_; }
 
@@ -108,6 +121,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void dispatch();
 
+  // Readable while an answer is pending: the client either closed (EOF, reset) or sent more
+  // bytes (it did not leave; a pipelined request waits for the next read). A peek tells which
+  // without taking anything from the stream.
+  void arm_watch(std::uint64_t serial) {
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this(), serial](boost::system::error_code ec) {
+      if (ec || !self->pending(serial)) return;
+      char byte;
+      const ssize_t n = ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n > 0) return;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return self->arm_watch(serial);
+      std::function<void()> gone = std::move(self->gone_);
+      self->gone_ = nullptr;
+      self->close(false);
+      if (gone) gone();
+    });
+  }
+
   std::shared_ptr<HttpServer::Impl> server_;
   tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
@@ -117,6 +147,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool busy_ = false;
   bool keep_alive_ = true;
   bool closed_ = false;
+  std::uint64_t watched_ = 0;  // the request whose connection is watched (on_client_gone)
+  std::function<void()> gone_;
 };
 
 }  // namespace
@@ -176,6 +208,11 @@ void Responder::operator()(HttpResponse response) const {
 void Responder::reset() const {
   if (!target_) return;
   if (auto c = target_->connection.lock()) c->reset(target_->serial);
+}
+
+void Responder::on_client_gone(std::function<void()> gone) const {
+  if (!target_) return;
+  if (auto c = target_->connection.lock()) c->watch(target_->serial, std::move(gone));
 }
 
 bool Responder::pending() const {

@@ -61,6 +61,10 @@ class Responder {
   void reset() const;
   // True iff the connection is still open and the request unanswered.
   bool pending() const;
+  // Watches the connection while the request waits for its answer: if the client closes it
+  // (FIN or RST) first, the server closes its side and runs `gone` once, on the io thread.
+  // Without this call the server does not read while an answer is pending (see below).
+  void on_client_gone(std::function<void()> gone) const;
 
  private:
   std::shared_ptr<Target> target_;

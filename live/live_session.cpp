@@ -17,12 +17,12 @@
 
 #include "batch/experiment_run.h"
 #include "batch/interrupt.h"
+#include "experiments/alert_rules.h"
 #include "experiments/fault_build.h"
 #include "experiments/world.h"
 #include "faults/fault.h"
 #include "live/dependency_emulator.h"
 #include "live/fault_proxy.h"
-#include "live/fidelity.h"
 #include "live/http_dependency.h"
 #include "live/load_generator.h"
 #include "live/reference_service.h"
@@ -30,6 +30,7 @@
 #include "monitoring/atomic_file.h"
 #include "monitoring/console_report.h"
 #include "monitoring/evaluate.h"
+#include "monitoring/fidelity.h"
 #include "resilience/asio_scheduler.h"
 #include "sim/api_model.h"
 
@@ -54,6 +55,32 @@ Duration drain_of(const experiments::Experiment& e) {
   return e.load.drain.value_or(longest.count() > 0 ? longest : Duration(std::chrono::seconds(30)));
 }
 
+using monitoring::Fidelity;
+
+// Why a --target run has no breaker or dependency data: its API is the user's service.
+constexpr const char* kTargetUnobserved =
+    "no data in live --target run (the API is the user's service: faultline observes none of its breakers "
+    "or dependency calls)";
+
+std::string send_lag_text(const SendLag& lag) {
+  return fmt::format("send lag: {} sends, mean {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms", lag.sends, lag.mean_ms,
+                     lag.p99_ms, lag.max_ms);
+}
+
+// The file's alerts computed from breaker or worker state: a --target run sees neither.
+std::vector<std::string> internal_alerts(const experiments::Experiment& e) {
+  std::vector<std::string> names;
+  for (const experiments::AlertRule& r : experiments::effective_alert_rules(e)) {
+    const auto signal = experiments::parse_alert_signal(r.sli);
+    if (!signal) continue;
+    if (signal->kind == experiments::AlertSignalKind::kBreakerOpen ||
+        signal->kind == experiments::AlertSignalKind::kWorkerUtilisation) {
+      names.push_back(r.name);
+    }
+  }
+  return names;
+}
+
 void print_fidelity(const Fidelity& f, const SendLag& lag) {
   fmt::print("fidelity (live vs sim, same file and seed): {}\n", f.passed ? "PASS" : "FAIL");
   for (const auto& s : f.slis) {
@@ -69,8 +96,8 @@ void print_fidelity(const Fidelity& f, const SendLag& lag) {
   }
   fmt::print("  alerts: sim [{}] live [{}]{}\n", fmt::join(f.sim_alerts, ", "), fmt::join(f.live_alerts, ", "),
              f.alerts_ok ? "  ok" : "  FAIL");
-  fmt::print("  send lag: {} sends, mean {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms\n", lag.sends, lag.mean_ms, lag.p99_ms,
-             lag.max_ms);
+  for (const auto& [what, why] : f.not_compared) fmt::print("  {}: not compared: {}\n", what, why);
+  fmt::print("  {}\n", send_lag_text(lag));
 }
 
 }  // namespace
@@ -233,42 +260,61 @@ int run_live(experiments::Experiment experiment, const LiveOptions& options) {
   run.outcome.end = partial ? world.now() : world.end();
   run.outcome.events = world.events();
   run.outcome.wall_seconds = run.wall_seconds;
+  run.outcome.live = true;
+  if (target.has_value()) run.outcome.unobserved = kTargetUnobserved;
   run.evaluation = monitoring::evaluate(run.outcome);
   run.interrupted = partial;
+  const SendLag lag = load->lag();
 
+  // --- the simulation of the same file and seed, first: the folder is written once, whole,
+  // with the comparison in report.html and fidelity.json beside the live results ---
   const std::string folder = options.out_dir + "/" + e.name + "/live";
+  batch::LiveResults results;
+  results.partial = partial;
+  monitoring::LiveComparison comparison;
+  comparison.notes.push_back(send_lag_text(lag));
+  batch::ExperimentRun sim;
+  std::optional<Fidelity> f;
+  if (!partial) {
+    batch::RunOptions sim_options;
+    sim_options.interruptible = false;
+    sim = batch::run_experiment(e, sim_options);
+    f = monitoring::compare(sim.evaluation, sim.world->metrics(), run.evaluation, world.metrics(), e.live.fidelity,
+                            run.outcome.unobserved, internal_alerts(e));
+    comparison.sim = &sim.outcome;
+    comparison.sim_evaluation = &sim.evaluation;
+    comparison.fidelity = &*f;
+    const std::string extra = fmt::format(
+        R"({{"send_lag":{{"sends":{},"mean_ms":{},"p99_ms":{},"max_ms":{}}},"live_wall_seconds":{},"api":"{}"}})",
+        lag.sends, lag.mean_ms, lag.p99_ms, lag.max_ms, run.wall_seconds,
+        target.has_value() ? "target" : "reference service");
+    results.extra_files.emplace_back("fidelity.json", monitoring::fidelity_json(*f, extra));
+  } else {
+    comparison.notes.push_back(
+        fmt::format("Interrupted at {:.1f} s: partial results, not compared with the simulation.", to_seconds(stopped_at)));
+  }
+  results.comparison = &comparison;
+
   std::error_code ec;
   std::filesystem::create_directories(options.out_dir + "/" + e.name, ec);
   std::string error;
-  if (!batch::write_results_to(run, folder, options.set_args, partial, &error)) {
+  if (!batch::write_results_to(run, folder, options.set_args, results, &error)) {
     fmt::print(stderr, "faultline live: cannot write results of {}: {}\n", e.name, error);
     return 2;
   }
   monitoring::ConsoleOptions console;
   console.set_args = options.set_args;
   std::fputs(monitoring::console_report(run.outcome, run.evaluation, console).c_str(), stdout);
-  const SendLag lag = load->lag();
   if (partial) {
     fmt::print("live: interrupted at {:.1f} s: partial results in {}/ (no fidelity.json)\n", to_seconds(stopped_at), folder);
+    std::fflush(stdout);
     return batch::interrupted_exit_code();
   }
-
-  // --- fidelity: the simulation of the same file and seed ---
-  batch::RunOptions sim_options;
-  sim_options.interruptible = false;
-  batch::ExperimentRun sim = batch::run_experiment(e, sim_options);
-  const Fidelity f = compare(sim.evaluation, sim.world->metrics(), run.evaluation, world.metrics(), e.live.fidelity);
-  const std::string extra = fmt::format(
-      R"({{"send_lag":{{"sends":{},"mean_ms":{},"p99_ms":{},"max_ms":{}}},"live_wall_seconds":{},"api":"{}"}})", lag.sends,
-      lag.mean_ms, lag.p99_ms, lag.max_ms, run.wall_seconds, target.has_value() ? "target" : "reference service");
-  if (!monitoring::write_file_atomic(folder + "/fidelity.json", fidelity_json(f, extra), &error)) {
-    fmt::print(stderr, "faultline live: cannot write fidelity.json: {}\n", error);
-    return 2;
-  }
-  print_fidelity(f, lag);
+  if (target.has_value()) fmt::print("live --target: breaker and dependency checks and comparisons: {}\n", kTargetUnobserved);
+  print_fidelity(*f, lag);
   fmt::print("results: {}/\n", folder);
   std::fflush(stdout);
-  return run.evaluation.passed && f.passed ? 0 : 1;
+  return run.evaluation.passed && f->passed ? 0 : 1;
 }
 
 }  // namespace faultline::live

@@ -2,9 +2,11 @@
 // DependencyEmulator per dependency, each behind a FaultProxy applying its faults on the wall
 // clock (one thread), and the world on the wall clock (WallClockDriver) serving the API as
 // the ReferenceService (or, with --target, none) and sending the load through LiveLoad (the
-// other thread); runs for duration_s plus the drain in wall time; then writes the same result
-// files as `run` from the measured data under DIR/<name>/live/, runs the simulation of the
-// same file and seed, and writes fidelity.json beside them.
+// other thread); runs for duration_s plus the drain in wall time; then runs the simulation of
+// the same file and seed and writes, in one step, the same result files as `run` from the
+// measured data under DIR/<name>/live/ with fidelity.json beside them (report.html draws both
+// runs on the same charts). With --target, breaker and dependency checks are not evaluated
+// and not compared (no data: the API is the user's service).
 //
 //   int code = run_live(std::move(experiment), {.out_dir = "results"});
 //

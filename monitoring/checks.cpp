@@ -81,8 +81,8 @@ std::optional<FaultWindow> fault_window(const experiments::Experiment& e, int in
   return FaultWindow{f.start, end};
 }
 
-CheckResult fail(std::string detail) { return CheckResult{"", false, std::move(detail), "", ""}; }
-CheckResult pass(std::string detail) { return CheckResult{"", true, std::move(detail), "", ""}; }
+CheckResult fail(std::string detail) { return CheckResult{"", false, std::move(detail), "", "", true}; }
+CheckResult pass(std::string detail) { return CheckResult{"", true, std::move(detail), "", "", true}; }
 
 CheckResult opens_within(const sim::BreakerMetrics& b, const FaultWindow& f, const Expectation& x) {
   for (const auto& tr : b.transitions) {
@@ -244,6 +244,15 @@ std::string check_name(const Expectation& x) {
 
 CheckResult check_expectation(const RunOutcome& run, const Expectation& x, const std::vector<SliResult>& slis) {
   CheckResult r;
+  if (!run.unobserved.empty() && x.kind != ExpectKind::kSli) {
+    // No data is no evidence: a breaker nobody observed "never opens" only vacuously.
+    r.passed = false;
+    r.evaluated = false;
+    r.detail = "not evaluated: " + run.unobserved;
+    r.name = check_name(x);
+    r.pointer = x.pointer;
+    return r;
+  }
   switch (x.kind) {
     case ExpectKind::kSli: r = x.window ? windowed_sli_check(run, x) : sli_check(x, slis); break;
     case ExpectKind::kDependencyMaxCalls: r = dependency_check(run, x); break;

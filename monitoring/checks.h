@@ -28,7 +28,9 @@ std::string check_name(const experiments::Expectation& expectation);
 //  - max_calls_while_open: calls that reached the dependency while the breaker was OPEN.
 //  - sli at_least / at_most: the run's SLI (`slis` from compute_slis), bounds inclusive.
 //  - dependency max_calls: calls that reached the dependency, retries included.
-// An unknown breaker, fault, SLI or dependency fails the check and says so.
+// An unknown breaker, fault, SLI or dependency fails the check and says so. A breaker or
+// dependency item of a run that observes neither (RunOutcome::unobserved, live --target) is
+// not evaluated: it fails, `evaluated` false, the detail "not evaluated: <why>".
 CheckResult check_expectation(const RunOutcome& run, const experiments::Expectation& expectation,
                               const std::vector<SliResult>& slis);
 

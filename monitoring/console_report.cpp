@@ -234,7 +234,7 @@ std::string sli_target_text(const SliResult& sli) {
 std::string reproduce_command(const RunOutcome& run, const std::vector<std::string>& set_args) {
   const experiments::Experiment& e = *run.experiment;
   const std::string file = e.file.empty() ? e.name + ".json" : e.file;
-  std::string cmd = fmt::format("faultline run {} --seed {}", shell_quote(file), e.seed);
+  std::string cmd = fmt::format("faultline {} {} --seed {}", run.live ? "live" : "run", shell_quote(file), e.seed);
   for (const std::string& s : set_args) cmd += " --set " + shell_quote(s);
   return cmd;
 }
@@ -304,7 +304,9 @@ std::string console_report(const RunOutcome& run, const Evaluation& evaluation,
   sli_table(out, evaluation, colour);
   if (!m.breakers().empty()) {
     section(out, "Circuit breakers:", colour);
-    breaker_section(out, m, options);
+    // live --target: zeros would read as "never opened"; nothing was observed.
+    if (run.unobserved.empty()) breaker_section(out, m, options);
+    else fmt::format_to(out, "  not observed: {}\n", run.unobserved);
   }
   if (!m.faults().empty()) {
     section(out, "Faults:", colour);
@@ -314,7 +316,8 @@ std::string console_report(const RunOutcome& run, const Evaluation& evaluation,
   alert_section(out, evaluation, colour);
   if (options.verbosity == Verbosity::kVerbose && !m.dependencies().empty()) {
     section(out, "Dependencies:", colour);
-    dependency_section(out, m);
+    if (run.unobserved.empty()) dependency_section(out, m);
+    else fmt::format_to(out, "  not observed: {}\n", run.unobserved);
   }
   section(out, "Checks:", colour);
   check_section(out, evaluation, colour);

@@ -22,7 +22,7 @@ Evaluation evaluate(const RunOutcome& run) {
     RuleEvaluation rules = evaluate_prometheus_rules(run, *run.prometheus_rules);
     for (AlertEvent& a : rules.alerts) e.alerts.push_back(std::move(a));
     for (std::string& error : rules.errors) {
-      e.checks.push_back(CheckResult{"prometheus rule evaluation", false, std::move(error), "", ""});
+      e.checks.push_back(CheckResult{"prometheus rule evaluation", false, std::move(error), "", "", true});
     }
   }
   e.passed = std::all_of(e.checks.begin(), e.checks.end(), [](const CheckResult& c) { return c.passed; });

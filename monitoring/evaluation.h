@@ -29,6 +29,12 @@ struct RunOutcome {
   std::uint64_t events = 0;      // events the loop processed (run.json only)
   double wall_seconds = 0;       // run.json only: never in summary.json
   const RuleSet* prometheus_rules = nullptr;  // rule files to evaluate over the run, or none
+  // Live mode (live/live_session.h): measured on the wall clock, not simulated.
+  bool live = false;
+  // Why the run has no breaker or dependency data (live --target: the API is the user's
+  // service), or empty. Checks that need that data are then not evaluated (checks.h); the
+  // report and the fidelity comparison say so.
+  std::string unobserved = {};
 };
 
 enum class SliStatus { kMeeting, kAtRisk, kBreaching };
@@ -49,6 +55,9 @@ struct CheckResult {
   std::string detail;  // what was seen, e.g. "opened at 121.4 s, 1.4 s after fault 0 started"
   std::string pointer; // the expect item's JSON pointer, empty for SLO-derived checks
   std::string sli;     // SLO gate checks only: the SliResult::name judged ("availability", ...)
+  // false: the run has no data to answer the check (RunOutcome::unobserved); `passed` is then
+  // false too (no false pass) and `detail` says why.
+  bool evaluated = true;
 };
 
 struct AlertEvent {

@@ -2,7 +2,8 @@
 // the guide's load-test figures, inline-SVG charts (latency P50/P95/P99, throughput and 5xx,
 // breaker states; fault windows and alert firings shaded) and the SLI, check, alert, fault,
 // breaker and dependency tables. No network, no script libraries; the charts render without
-// JavaScript (a few inline lines only add hover read-outs).
+// JavaScript (a few inline lines only add hover read-outs). A live run's page also shows the
+// simulation of the same file and seed beside it (LiveComparison).
 //
 //   write_file_atomically(dir / "report.html", html_report(run, evaluation));
 //
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "monitoring/evaluation.h"
+#include "monitoring/fidelity.h"
 
 namespace faultline::monitoring {
 
@@ -20,7 +22,10 @@ namespace faultline::monitoring {
 // max for P95/P99 and 5xx, so spikes stay visible, and the mean for P50 and throughput.
 inline constexpr std::size_t kMaxChartPoints = 1500;
 
+// `live`: the run is a live one (`faultline live`); with its comparison, the simulated series
+// are drawn dashed on the same charts and a "Live vs simulation" section shows the fidelity.
 std::string html_report(const RunOutcome& run, const Evaluation& evaluation,
-                        const std::vector<std::string>& set_args = {});
+                        const std::vector<std::string>& set_args = {},
+                        const LiveComparison* live = nullptr);
 
 }  // namespace faultline::monitoring

@@ -24,9 +24,15 @@ constexpr const char* kAnswered = "#0d9488";
 constexpr const char* kErrors = "#dc2626";
 constexpr const char* kClientTimeouts = "#d97706";
 
+// The simulated series beside a live run's are drawn in the same colour, dashed.
+constexpr const char* kSimDash = "5 3";
+
 double chart_end_s(const RunOutcome& run) {
   return std::max({to_seconds(run.end), static_cast<double>(run.metrics->timeline().size()), 1.0});
 }
+
+// The simulated run of a live report, or null (a `run` report, an interrupted live run).
+const RunOutcome* sim_of(const LiveComparison* live) { return live != nullptr ? live->sim : nullptr; }
 
 std::string secs(double s) { return fmt::format("{:.1f} s", s); }
 
@@ -96,7 +102,7 @@ YScale latency_scale(experiments::LatencyAxis axis) {
   return YScale::kClip;
 }
 
-std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
+std::string latency_chart(const RunOutcome& run, const RunOutcome* sim, const std::vector<Band>& bands, double end_s) {
   const experiments::Experiment& e = *run.experiment;
   LineChart c({.title = "Latency per second",
                .y_label = "ms",
@@ -110,6 +116,11 @@ std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands,
                 per_second(run, [](const Row& r) { return r.p95_ms; }, true, Reduce::kMax)});
   c.add_series({"P99", kP99,
                 per_second(run, [](const Row& r) { return r.p99_ms; }, true, Reduce::kMax)});
+  if (sim != nullptr) {
+    c.add_series({"P50 sim", kP50, per_second(*sim, [](const Row& r) { return r.p50_ms; }, true, Reduce::kMean), 1.4, kSimDash});
+    c.add_series({"P95 sim", kP95, per_second(*sim, [](const Row& r) { return r.p95_ms; }, true, Reduce::kMax), 1.4, kSimDash});
+    c.add_series({"P99 sim", kP99, per_second(*sim, [](const Row& r) { return r.p99_ms; }, true, Reduce::kMax), 1.4, kSimDash});
+  }
   // The run-wide SLO targets, for the eye: the per-second lines are not what the SLI measures
   // (that is the percentile over the whole run), but where they cross shows when it suffered.
   if (e.slo.latency_p95_ms) {
@@ -124,7 +135,7 @@ std::string latency_chart(const RunOutcome& run, const std::vector<Band>& bands,
   return c.render();
 }
 
-std::string throughput_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
+std::string throughput_chart(const RunOutcome& run, const RunOutcome* sim, const std::vector<Band>& bands, double end_s) {
   LineChart c({.title = "Throughput and errors per second",
                .y_label = "requests/s",
                .x_max = end_s,
@@ -135,12 +146,24 @@ std::string throughput_chart(const RunOutcome& run, const std::vector<Band>& ban
   c.add_series({"5xx/s", kErrors,
                 per_second(run, [](const Row& r) { return r.server_errors; }, false, Reduce::kMax)});
   // Only when some client gave up in the run: those requests are failures no 5xx line shows.
-  bool any_client_timeout = false;
-  const auto& rows = run.metrics->timeline();
-  for (std::size_t i = 0; i < rows.size() && !any_client_timeout; ++i) any_client_timeout = rows[i].client_timeouts > 0;
-  if (any_client_timeout) {
+  const auto any_client_timeout = [](const RunOutcome& r) {
+    const auto& rows = r.metrics->timeline();
+    return std::any_of(rows.begin(), rows.end(), [](const Row& row) { return row.client_timeouts > 0; });
+  };
+  if (any_client_timeout(run)) {
     c.add_series({"client timeouts/s", kClientTimeouts,
                   per_second(run, [](const Row& r) { return r.client_timeouts; }, false, Reduce::kMax)});
+  }
+  if (sim != nullptr) {
+    c.add_series({"answered/s sim", kAnswered,
+                  per_second(*sim, [](const Row& r) { return r.answered; }, false, Reduce::kMean), 1.4, kSimDash});
+    c.add_series({"5xx/s sim", kErrors,
+                  per_second(*sim, [](const Row& r) { return r.server_errors; }, false, Reduce::kMax), 1.4, kSimDash});
+    if (any_client_timeout(*sim)) {
+      c.add_series({"client timeouts/s sim", kClientTimeouts,
+                    per_second(*sim, [](const Row& r) { return r.client_timeouts; }, false, Reduce::kMax), 1.4,
+                    kSimDash});
+    }
   }
   for (const Band& b : bands) c.add_band(b);
   return c.render();
@@ -166,7 +189,7 @@ void push_span(std::vector<StateSpan>& spans, double x0, double x1, std::string_
 
 // From the exact transitions; past kMaxLaneSegments, from the per-second states, each bucket
 // of seconds showing its worst state (OPEN over HALF_OPEN over CLOSED).
-Lane breaker_lane(const RunOutcome& run, std::size_t b, double end_s) {
+Lane breaker_lane(const RunOutcome& run, std::size_t b, double end_s, std::string_view suffix = {}) {
   const sim::Metrics& m = *run.metrics;
   const sim::BreakerMetrics& breaker = m.breakers()[b];
   std::vector<StateSpan> spans;
@@ -194,7 +217,7 @@ Lane breaker_lane(const RunOutcome& run, std::size_t b, double end_s) {
       push_span(spans, static_cast<double>(s), static_cast<double>(end), breaker_state_name(worst));
     }
   }
-  Lane lane{breaker.name + (breaker.type.empty() ? "" : " (" + breaker.type + ")"), {}};
+  Lane lane{breaker.name + (breaker.type.empty() ? "" : " (" + breaker.type + ")") + std::string(suffix), {}};
   for (const StateSpan& span : spans) {
     lane.segments.push_back({span.x0, span.x1, breaker_state_colour(span.state),
                              fmt::format("{}: {} from {} to {}", breaker.name, span.state,
@@ -203,11 +226,19 @@ Lane breaker_lane(const RunOutcome& run, std::size_t b, double end_s) {
   return lane;
 }
 
-std::string breaker_chart(const RunOutcome& run, const std::vector<Band>& bands, double end_s) {
+std::string breaker_chart(const RunOutcome& run, const RunOutcome* sim, const std::vector<Band>& bands, double end_s) {
   LaneChart c(
       {.title = "Circuit breaker states", .y_label = "", .x_max = end_s, .id = "chart-breakers"});
-  for (std::size_t b = 0; b < run.metrics->breakers().size(); ++b)
-    c.add_lane(breaker_lane(run, b, end_s));
+  for (std::size_t b = 0; b < run.metrics->breakers().size(); ++b) {
+    if (sim == nullptr) {
+      c.add_lane(breaker_lane(run, b, end_s));
+      continue;
+    }
+    // Live above sim, breaker by breaker, so each pair of lanes reads as one comparison. A
+    // run that observes no breaker (live --target) has only the simulated lanes.
+    if (run.unobserved.empty()) c.add_lane(breaker_lane(run, b, end_s, " · live"));
+    if (b < sim->metrics->breakers().size()) c.add_lane(breaker_lane(*sim, b, end_s, " · sim"));
+  }
   c.add_legend({"CLOSED", breaker_state_colour("CLOSED")});
   c.add_legend({"HALF_OPEN", breaker_state_colour("HALF_OPEN")});
   c.add_legend({"OPEN", breaker_state_colour("OPEN")});
@@ -245,8 +276,9 @@ const char* breaker_state_colour(std::string_view state) {
   return "#94a3b8";
 }
 
-std::string charts_section(const RunOutcome& run, const Evaluation& evaluation) {
-  const double end_s = chart_end_s(run);
+std::string charts_section(const RunOutcome& run, const Evaluation& evaluation, const LiveComparison* live) {
+  const RunOutcome* sim = sim_of(live);
+  const double end_s = sim != nullptr ? std::max(chart_end_s(run), chart_end_s(*sim)) : chart_end_s(run);
   const std::vector<Band> bands = time_bands(run, evaluation, end_s);
   const bool downsampled = run.metrics->timeline().size() > kMaxChartPoints;
   const std::string note =
@@ -256,18 +288,25 @@ std::string charts_section(const RunOutcome& run, const Evaluation& evaluation) 
                         kMaxChartPoints)
                   : std::string();
   std::string out = "<section id=\"charts\">\n<h2>Timeline</h2>\n";
-  out += figure(latency_chart(run, bands, end_s),
+  const std::string sim_note =
+      sim != nullptr ? " Solid: the live run, measured on the wall clock; dashed, same colour (\"sim\"): the "
+                       "simulation of the same file and seed."
+                     : std::string();
+  out += figure(latency_chart(run, sim, bands, end_s),
                 "Latency percentiles of the requests answered in each virtual second; gaps are "
                 "seconds with no answers. Dashed: the SLO's P95 and P99 targets. Shaded: fault "
                 "windows (top strip) and alert firings (bottom strip)." +
-                    latency_axis_note(run.experiment->report.latency_axis) + note);
+                    sim_note + latency_axis_note(run.experiment->report.latency_axis) + note);
   out += figure(
-      throughput_chart(run, bands, end_s),
-      "Requests answered per virtual second (any status) and 5xx answers per second." + note);
+      throughput_chart(run, sim, bands, end_s),
+      "Requests answered per virtual second (any status) and 5xx answers per second." + sim_note + note);
   if (!run.metrics->breakers().empty()) {
-    out +=
-        figure(breaker_chart(run, bands, end_s),
-               "State of each circuit breaker over virtual time, from its recorded transitions.");
+    std::string caption = "State of each circuit breaker over virtual time, from its recorded transitions.";
+    if (sim != nullptr) {
+      caption += run.unobserved.empty() ? " For each breaker, the live run's lane above the simulation's."
+                                        : " Simulated lanes only: " + run.unobserved + ".";
+    }
+    out += figure(breaker_chart(run, sim, bands, end_s), caption);
   }
   out += "</section>\n";
   return out;

@@ -9,11 +9,18 @@
 #include <string>
 
 #include "monitoring/evaluation.h"
+#include "monitoring/fidelity.h"
 
 namespace faultline::monitoring::html {
 
-// The three time charts: latency, throughput/errors, breaker lanes.
-std::string charts_section(const RunOutcome& run, const Evaluation& evaluation);
+// The three time charts: latency, throughput/errors, breaker lanes; with `live` and its
+// simulated run, the simulated series dashed beside the live ones and both breakers' lanes.
+std::string charts_section(const RunOutcome& run, const Evaluation& evaluation,
+                           const LiveComparison* live = nullptr);
+// A live run's "Live vs simulation" section: the fidelity table (per SLI sim, live, diff,
+// rel_diff; breaker transitions with both instants; alerts; the verdict). Empty without a
+// comparison.
+std::string fidelity_section(const LiveComparison* live);
 // SLIs, checks, alerts, faults, breakers (with transitions), dependencies, statuses.
 std::string tables_section(const RunOutcome& run, const Evaluation& evaluation);
 

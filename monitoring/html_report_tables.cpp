@@ -121,9 +121,10 @@ std::string check_table(const Evaluation& e) {
   for (const CheckResult& c : e.checks) {
     std::string detail = esc(c.detail);
     if (!c.pointer.empty()) detail += fmt::format(" <code>{}</code>", esc(c.pointer));
-    rows.push_back({c.passed ? "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " pass</span>"
-                             : "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " fail</span>",
-                    esc(c.name), detail});
+    std::string pill = c.passed ? "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " pass</span>"
+                                : "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " fail</span>";
+    if (!c.evaluated) pill = "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " not evaluated</span>";
+    rows.push_back({pill, esc(c.name), detail});
   }
   return table("checks", {"Result", "Check", "Detail"}, "lll", rows);
 }
@@ -239,7 +240,83 @@ std::string status_table(const sim::Metrics& m) {
   return out;
 }
 
+std::string ok_pill(bool ok) {
+  return ok ? "<span class=\"pill ok\">" + status_mark(Mark::kPass) + " ok</span>"
+            : "<span class=\"pill bad\">" + status_mark(Mark::kFail) + " fail</span>";
+}
+
+std::string fidelity_sli_table(const Fidelity& f) {
+  if (f.slis.empty()) return empty("No SLI to compare.");
+  Rows rows;
+  for (const SliFidelity& s : f.slis) {
+    const std::string unit = s.unit.empty() ? "" : " " + esc(s.unit);
+    rows.push_back({fmt::format("<strong>{}</strong>", esc(s.name)), fmt::format("{:.3f}{}", s.sim, unit),
+                    fmt::format("{:.3f}{}", s.live, unit), fmt::format("{:+.3f}{}", s.diff, unit),
+                    s.rel_diff ? fmt::format("{:+.1f} %", *s.rel_diff * 100) : "-",
+                    s.judged ? ok_pill(s.ok) : "<span class=\"note\">reported</span>"});
+  }
+  return table("fidelity-slis", {"SLI", "Simulation", "Live", "Diff (live - sim)", "Relative", "Judged"}, "lrrrrl",
+               rows);
+}
+
+std::string fidelity_breaker_table(const Fidelity& f) {
+  for (const auto& [what, why] : f.not_compared) {
+    if (what != "breakers") continue;
+    const std::string text = "Breakers not compared: " + esc(why) + ".";
+    return empty(std::string_view(text));
+  }
+  Rows rows;
+  for (const BreakerFidelity& b : f.breakers) {
+    for (std::size_t i = 0; i < b.transitions.size(); ++i) {
+      const TransitionFidelity& t = b.transitions[i];
+      const auto at = [](const std::optional<double>& v) { return v ? fmt::format("{:.3f} s", *v) : std::string("none"); };
+      rows.push_back({fmt::format("<strong>{}</strong>", esc(b.name)), fmt::format("{}", i),
+                      esc(t.from) + " → " + esc(t.to), at(t.sim_s), at(t.live_s),
+                      t.diff_s ? fmt::format("{:+.3f} s", *t.diff_s) : "-", ok_pill(t.ok)});
+    }
+  }
+  if (rows.empty()) return empty("No breaker changed state in either run.");
+  return table("fidelity-breakers", {"Breaker", "#", "Transition", "Simulation", "Live", "Diff", "Within tolerance"},
+               "lrlrrrl", rows);
+}
+
 }  // namespace
+
+std::string fidelity_section(const LiveComparison* live) {
+  if (live == nullptr) return "";
+  if (live->fidelity == nullptr) {
+    std::string body;
+    for (const std::string& n : live->notes) body += fmt::format("<p class=\"note\">{}</p>\n", esc(n));
+    return section("fidelity", "Live vs simulation", body.empty() ? empty("Not compared.") : body);
+  }
+  const Fidelity& f = *live->fidelity;
+  std::string body = fmt::format(
+      "<p class=\"outcome {}\">{} Fidelity {}: the live run {} the simulation of the same file and seed within "
+      "the tolerances (availability ±{} points, P95 and P99 ±{} %, breaker transitions ±{} s{}).</p>\n",
+      f.passed ? "pass" : "fail", status_mark(f.passed ? Mark::kPass : Mark::kFail), f.passed ? "PASS" : "FAIL",
+      f.passed ? "matches" : "does not match", format_value(f.tolerances.availability_points),
+      format_value(f.tolerances.latency_relative * 100), format_value(f.tolerances.breaker_seconds),
+      f.tolerances.same_alerts ? ", the same alerts" : "");
+  if (!f.failures.empty()) {
+    body += "<ul>";
+    for (const std::string& line : f.failures) body += "<li>" + esc(line) + "</li>";
+    body += "</ul>\n";
+  }
+  body += fidelity_sli_table(f);
+  body += "<h3>Breaker transitions</h3>\n" + fidelity_breaker_table(f);
+  const auto names = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& n : v) out += (out.empty() ? "" : ", ") + esc(n);
+    return out.empty() ? std::string("none") : out;
+  };
+  body += fmt::format("<h3>Alerts fired</h3>\n<p>Simulation: {}. Live: {}. {}</p>\n", names(f.sim_alerts),
+                      names(f.live_alerts), ok_pill(f.alerts_ok));
+  for (const auto& [what, why] : f.not_compared) {
+    if (what != "breakers") body += fmt::format("<p class=\"note\">{} not compared: {}.</p>\n", esc(what), esc(why));
+  }
+  for (const std::string& n : live->notes) body += fmt::format("<p class=\"note\">{}</p>\n", esc(n));
+  return section("fidelity", "Live vs simulation", body);
+}
 
 std::string tables_section(const RunOutcome& run, const Evaluation& evaluation) {
   const sim::Metrics& m = *run.metrics;
@@ -249,8 +326,16 @@ std::string tables_section(const RunOutcome& run, const Evaluation& evaluation) 
   out += section("checks", "Checks", check_table(evaluation));
   out += section("alerts", "Alerts", alert_table(evaluation, end_s));
   out += section("faults", "Faults", fault_table(m));
-  out += section("breakers", "Circuit breakers", breaker_table(m));
-  out += section("dependencies", "Dependencies", dependency_table(m));
+  if (run.unobserved.empty()) {
+    out += section("breakers", "Circuit breakers", breaker_table(m));
+    out += section("dependencies", "Dependencies", dependency_table(m));
+  } else {
+    // Zeros here would read as "never opened, never called": say that nothing was observed.
+    const std::string text = "Not observed: " + esc(run.unobserved) + ".";
+    const std::string why = empty(std::string_view(text));
+    out += section("breakers", "Circuit breakers", why);
+    out += section("dependencies", "Dependencies", why);
+  }
   out += section("statuses", "Responses by status", status_table(m));
   return out;
 }

@@ -183,6 +183,8 @@ Json summary_json(const RunOutcome& run, const Evaluation& evaluation) {
     cj["passed"] = ch.passed;
     cj["detail"] = ch.detail;
     cj["pointer"] = ch.pointer;
+    // Only where it is false (live --target): every other summary stays as it was.
+    if (!ch.evaluated) cj["evaluated"] = false;
     checks.push_back(std::move(cj));
   }
   j["checks"] = std::move(checks);

@@ -137,6 +137,7 @@ struct LegendItem {
   std::string colour;
   bool line;  // a line swatch (series) or a square (band, state)
   double opacity = 1;
+  std::string dash = {};  // a line swatch's dasharray (dashed series)
 };
 
 // Right-aligned on the title's row.
@@ -151,8 +152,10 @@ void legend(Out out, double right, const std::vector<LegendItem>& items) {
     if (it->line) {
       fmt::format_to(out,
                      "<line x1=\"{:.1f}\" y1=\"14\" x2=\"{:.1f}\" y2=\"14\" stroke=\"{}\" "
-                     "stroke-width=\"3\" stroke-linecap=\"round\"/>",
-                     x, x + 14, escape_xml(it->colour));
+                     "stroke-width=\"{}\" stroke-linecap=\"{}\"{}/>",
+                     x, x + 14, escape_xml(it->colour), it->dash.empty() ? "3" : "2",
+                     it->dash.empty() ? "round" : "butt",
+                     it->dash.empty() ? "" : " stroke-dasharray=\"3 2\"");
     } else {
       fmt::format_to(out,
                      "<rect x=\"{:.1f}\" y=\"8\" width=\"13\" height=\"12\" rx=\"2\" fill=\"{}\" "
@@ -432,18 +435,19 @@ std::string LineChart::render() const {
     }
     fmt::format_to(out,
                    "<path class=\"series\" data-name=\"{}\" d=\"{}\"{} fill=\"none\" "
-                   "stroke=\"{}\" stroke-width=\"{:.1f}\" stroke-linejoin=\"round\" "
+                   "stroke=\"{}\" stroke-width=\"{:.1f}\"{} stroke-linejoin=\"round\" "
                    "stroke-linecap=\"round\" clip-path=\"url(#{})\"/>\n",
                    escape_xml(s.name), path_data(pixels),
                    clipped_attr.empty() ? "" : " data-clipped=\"" + clipped_attr + "\"",
-                   escape_xml(s.colour), s.width, clip);
+                   escape_xml(s.colour), s.width,
+                   s.dash.empty() ? "" : " stroke-dasharray=\"" + escape_xml(s.dash) + "\"", clip);
   }
   band_labels(out, f, bands_, clip);
   reference_lines(out, f, references_);
   clip_marks(out, f, over, options_.y_label);
   axis_note(out, f, series_, options_.y_label);
   std::vector<LegendItem> items;
-  for (const Series& s : series_) items.push_back({s.name, s.colour, true});
+  for (const Series& s : series_) items.push_back({s.name, s.colour, true, 1, s.dash});
   band_legend(items, bands_);
   legend(out, f.right, items);
   fmt::format_to(out, "</svg>\n");

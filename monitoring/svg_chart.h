@@ -82,6 +82,7 @@ struct Series {
   std::string colour;
   std::vector<Point> points;  // data space: x in seconds
   double width = 1.6;
+  std::string dash = {};  // SVG stroke-dasharray, e.g. "5 3" (a simulated series beside a live one); empty: solid
 };
 
 // Where a band's solid edge strip and its label sit, so that two kinds of bands (fault

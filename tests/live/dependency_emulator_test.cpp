@@ -170,5 +170,71 @@ TEST(DependencyEmulator, KeyedCallsTakeTheModelsDrawsForTheirKeys) {
   EXPECT_LT(failed, kCalls);
 }
 
+// Concurrency 1, queue of 1, constant 200 ms. A takes the server; B waits in the queue and its
+// client gives up after 60 ms (closing the connection): the emulator drops B, as the model
+// drops an abandoned queued call, so the queue has room again: C, sent after that, is queued
+// (not refused with 503), is served after A (starting at 200 ms, never after a phantom B), and
+// B took no server (two calls served).
+TEST(DependencyEmulator, DropsAQueuedCallWhoseClientLeft) {
+  boost::asio::io_context io;
+  resilience::AsioScheduler scheduler(io);
+  experiments::DependencyConfig config;
+  config.name = "postgres";
+  config.concurrency = 1;
+  config.queue_limit = 1;
+  config.latency = sim::Distribution::constant(200);
+  DependencyEmulator emulator(io, scheduler, config, 7);
+  HttpClient client(io, {"127.0.0.1", emulator.listen()});
+  const auto t0 = std::chrono::steady_clock::now();
+  std::optional<HttpResult> a, b, c;
+  std::chrono::steady_clock::duration c_done{};
+  client.request({"GET", "/a", ""}, 5s, [&](const HttpResult& r) { a = r; });
+  client.request({"GET", "/b", ""}, 60ms, [&](const HttpResult& r) { b = r; });
+  ASSERT_TRUE(run_until(io, [&] { return emulator.queued() == 1; }));
+  ASSERT_TRUE(run_until(io, [&] { return emulator.abandoned() == 1; }));
+  EXPECT_EQ(b->error, TransportError::kTimeout);
+  EXPECT_EQ(emulator.queued(), 0u);
+  EXPECT_EQ(emulator.busy(), 1);  // A
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 200ms) << "B must be dropped while A is in service";
+  client.request({"GET", "/c", ""}, 5s, [&](const HttpResult& r) {
+    c = r;
+    c_done = std::chrono::steady_clock::now() - t0;
+  });
+  ASSERT_TRUE(run_until(io, [&] { return a && c; }));
+  EXPECT_EQ(a->status, 200);
+  EXPECT_EQ(c->status, 200);
+  EXPECT_GE(c_done, 400ms);  // A's 200 ms, then C's
+  EXPECT_LT(c_done, 550ms);
+  EXPECT_EQ(emulator.served(), 2u);
+  EXPECT_EQ(emulator.rejected(), 0u);
+}
+
+// A call already in service keeps its server until its service time ends, client or not (as
+// the model): A's client leaves after 50 ms, yet B, queued behind it, starts only at 200 ms.
+TEST(DependencyEmulator, ACallInServiceKeepsItsServerWhenItsClientLeaves) {
+  boost::asio::io_context io;
+  resilience::AsioScheduler scheduler(io);
+  experiments::DependencyConfig config;
+  config.name = "postgres";
+  config.concurrency = 1;
+  config.latency = sim::Distribution::constant(200);
+  DependencyEmulator emulator(io, scheduler, config, 7);
+  HttpClient client(io, {"127.0.0.1", emulator.listen()});
+  std::optional<HttpResult> a, b;
+  client.request({"GET", "/a", ""}, 50ms, [&](const HttpResult& r) { a = r; });
+  client.request({"GET", "/b", ""}, 5s, [&](const HttpResult& r) { b = r; });
+  ASSERT_TRUE(run_until(io, [&] { return a.has_value(); }));
+  EXPECT_EQ(a->error, TransportError::kTimeout);
+  testing::run_for(io, 50ms);
+  EXPECT_EQ(emulator.busy(), 1);
+  EXPECT_EQ(emulator.queued(), 1u);
+  ASSERT_TRUE(run_until(io, [&] { return b.has_value(); }));
+  EXPECT_EQ(b->status, 200);
+  EXPECT_GE(b->elapsed, 400ms);
+  EXPECT_LT(b->elapsed, 550ms);
+  EXPECT_EQ(emulator.abandoned(), 0u);
+  EXPECT_EQ(emulator.served(), 2u);
+}
+
 }  // namespace
 }  // namespace faultline::live

@@ -175,6 +175,47 @@ TEST(FaultProxy, HangHoldsTheRequestUntilTheClientsTimeout) {
   EXPECT_EQ(p.proxy().held(), 1u);
 }
 
+// A client that leaves reaches the upstream through the proxy (so that live mode's emulators
+// drop a queued call whose caller gave up, as the model does). Upstream: concurrency 1,
+// 200 ms. A is forwarded, B waits in the proxy; A's client leaves at 60 ms: the proxy cancels
+// A upstream (A keeps the emulator's server) and forwards B, which queues in the emulator;
+// B's client leaves at 150 ms: the emulator drops B from its queue, before A's service ends.
+TEST(FaultProxy, AClientThatLeavesLeavesTheUpstreamToo) {
+  ProxyFixture p({}, 200, 1);
+  const auto a = p.request_at(0ms, 60ms);
+  const auto b = p.request_at(0ms, 150ms);
+  ASSERT_TRUE(run_until(p.io(), [&] { return p.proxy().waiting() == 1; }));
+  ASSERT_TRUE(run_until(p.io(), [&] { return p.emulator().queued() == 1; }));
+  EXPECT_EQ(p.emulator().busy(), 1);
+  ASSERT_TRUE(run_until(p.io(), [&] { return p.emulator().abandoned() == 1; }));
+  EXPECT_LT(p.proxy().now(), 200ms);
+  EXPECT_EQ(p.emulator().queued(), 0u);
+  EXPECT_EQ(p.emulator().busy(), 1);  // A, still in service
+  ASSERT_TRUE(p.run_all());
+  EXPECT_EQ(p.result(a).error, TransportError::kTimeout);
+  EXPECT_EQ(p.result(b).error, TransportError::kTimeout);
+  EXPECT_EQ(p.proxy().forwarding(), 0);
+}
+
+// The same in the proxy's own queue (a capacity fault): a waiting call whose client left is
+// dropped, so the one behind it is forwarded as soon as capacity frees.
+TEST(FaultProxy, AWaitingCallWhoseClientLeftIsDropped) {
+  Fault f = make(FaultKind::kCapacity, 0ms, 2s);
+  f.concurrency = 1;
+  ProxyFixture p({f}, 200, 10);
+  const auto a = p.request_at(50ms);
+  const auto b = p.request_at(70ms, 60ms);  // after A: B is the one that waits
+  ASSERT_TRUE(run_until(p.io(), [&] { return p.proxy().waiting() == 1; }));
+  ASSERT_TRUE(run_until(p.io(), [&] { return p.proxy().waiting() == 0; }));
+  EXPECT_LT(p.proxy().now(), 250ms);  // B left; A is still at the upstream
+  const auto c = p.request_at(p.proxy().now() + 1ms);
+  ASSERT_TRUE(p.run_all());
+  EXPECT_EQ(p.result(a).status, 200);
+  EXPECT_EQ(p.result(b).error, TransportError::kTimeout);
+  EXPECT_EQ(p.result(c).status, 200);
+  EXPECT_EQ(p.emulator().served(), 2u);  // B never reached it
+}
+
 // Capacity 2 (of 10) in [0, 1 s): six simultaneous 100 ms calls are served two at a time
 // (answered after about 100, 200, 300 ms); the same six after the window all after ~100 ms.
 TEST(FaultProxy, CapacityLossLowersConcurrency) {

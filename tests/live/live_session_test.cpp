@@ -1,7 +1,8 @@
 // faultline live end to end in real time (12 s): the reference service, running the real
 // breaker on the wall clock, opens it on a real outage (the fault proxy refusing connections)
 // and closes it after; the open load is sent on its plan; the result files and fidelity.json
-// are written; and the pure helpers map answers as documented.
+// are written in one step with the simulation drawn in report.html; and the pure helpers map
+// answers as documented.
 #include "live/live_session.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,16 @@ TEST(LiveSession, ReferenceServiceBreakerOpensOnARealOutage) {
   EXPECT_LT(fid["send_lag"]["p99_ms"].get<double>(), 20.0);
   const auto summary = read_json(dir + "/summary.json");
   EXPECT_FALSE(summary.contains("partial"));
+  // One folder, written whole: the report draws the simulation beside the live run and has
+  // the comparison; nothing else is left beside the folder.
+  std::ifstream report_file(dir + "/report.html");
+  const std::string report((std::istreambuf_iterator<char>(report_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find("data-name=\"P95 sim\""), std::string::npos);
+  EXPECT_NE(report.find("<section id=\"fidelity\">"), std::string::npos);
+  EXPECT_NE(report.find("data-name=\"ai (ai_service) · sim\""), std::string::npos);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(out + "/live-outage-short")) ++entries;
+  EXPECT_EQ(entries, 1u);
   EXPECT_EQ(code == 0, summary["passed"].get<bool>() && fid["verdict"] == "pass");
 }
 

@@ -308,6 +308,36 @@ TEST_F(ChecksTest, DependencyMaxCalls) {
   EXPECT_EQ(check(x).detail, "no dependency named 'redis'");
 }
 
+// live --target: breakers and dependency calls are the user's service's, unobserved. A
+// breaker that nobody watched "never opens" only vacuously: such items fail as not
+// evaluated, with the reason; SLI items (measured at the client) are still judged.
+TEST_F(ChecksTest, BreakerAndDependencyItemsOfAnUnobservedRunAreNotEvaluated) {
+  Expectation calls;
+  calls.kind = ExpectKind::kDependencyMaxCalls;
+  calls.dependency = "openai";
+  calls.limit = 100;
+  Expectation sli;
+  sli.kind = ExpectKind::kSli;
+  sli.sli = "availability";
+  sli.at_least = 90.0;
+  RunOutcome o = run_->outcome();
+  o.unobserved = "no data in live --target run";
+  const auto slis = compute_slis(o);
+  for (const Expectation& x : {breaker_kind(ExpectKind::kNeverOpens), breaker_kind(ExpectKind::kMaxOpenTransitions, 3),
+                               breaker_kind(ExpectKind::kMaxCallsWhileOpen, 0), opens(15, 0), closes(90, 0), calls}) {
+    // Each of these passes on the same (empty) records when they count as observed.
+    EXPECT_TRUE(check_expectation(run_->outcome(), x, slis).passed || x.kind == ExpectKind::kOpensWithin) << check_name(x);
+    const CheckResult c = check_expectation(o, x, slis);
+    EXPECT_FALSE(c.passed) << c.name;
+    EXPECT_FALSE(c.evaluated) << c.name;
+    EXPECT_EQ(c.detail, "not evaluated: no data in live --target run") << c.name;
+    EXPECT_EQ(c.name, check_name(x));
+  }
+  const CheckResult s = check_expectation(o, sli, slis);
+  EXPECT_TRUE(s.passed);
+  EXPECT_TRUE(s.evaluated);
+}
+
 TEST(SloGateChecks, OneCheckPerTargetedSli) {
   experiments::SloConfig slo;
   slo.availability = 99.9;

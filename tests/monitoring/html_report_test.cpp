@@ -330,8 +330,6 @@ TEST(HtmlReport, IsDeterministic) {
   EXPECT_EQ(html_report(a.run, a.evaluation), html_report(b.run, b.evaluation));
 }
 
-}  // namespace
-}  // namespace faultline::monitoring
 
 namespace faultline::monitoring {
 namespace {
@@ -353,6 +351,99 @@ TEST(HtmlReport, ShowsClientTimeoutsOnlyWhenThereAreAny) {
   EXPECT_NE(page.find("499 (client timeout)"), std::string::npos);
   EXPECT_NE(page.find("Client timeouts (499, counted as failed): 14."), std::string::npos);
   EXPECT_NE(page.find("every request answered"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace faultline::monitoring
+
+// A live run's report: the simulated series dashed on the same charts, both breakers' lanes,
+// and the "Live vs simulation" section; none of it without a comparison.
+struct LivePair {
+  SampleRun live = make_ai_outage();
+  SampleRun sim = make_ai_outage();
+  Fidelity fidelity;
+  LiveComparison comparison;
+  LivePair() {
+    live.run.live = true;
+    fidelity = compare(sim.evaluation, *sim.metrics, live.evaluation, *live.metrics, {});
+    comparison.sim = &sim.run;
+    comparison.sim_evaluation = &sim.evaluation;
+    comparison.fidelity = &fidelity;
+    comparison.notes = {"send lag: 100 sends"};
+  }
+};
+
+TEST(HtmlReport, LiveRunDrawsTheSimulationDashedOnTheSameCharts) {
+  LivePair p;
+  const std::string page = html_report(p.live.run, p.live.evaluation, {}, &p.comparison);
+  for (const char* name : {"P50 sim", "P95 sim", "P99 sim", "answered/s sim", "5xx/s sim"}) {
+    const auto at = page.find(fmt::format("<path class=\"series\" data-name=\"{}\"", name));
+    ASSERT_NE(at, std::string::npos) << name;
+    const std::string path = page.substr(at, page.find("/>", at) - at);
+    EXPECT_NE(path.find("stroke-dasharray=\"5 3\""), std::string::npos) << path;
+  }
+  // The live series stay solid, on the same chart (one latency and one throughput chart).
+  const auto p95 = page.find("<path class=\"series\" data-name=\"P95\"");
+  ASSERT_NE(p95, std::string::npos);
+  EXPECT_EQ(page.substr(p95, page.find("/>", p95) - p95).find("dasharray"), std::string::npos);
+  EXPECT_EQ(count(page, "id=\"chart-latency\""), 1u);
+  EXPECT_EQ(count(page, "id=\"chart-throughput\""), 1u);
+  EXPECT_NE(page.find("data-name=\"content-generation (ai_service) · live\""), std::string::npos);
+  EXPECT_NE(page.find("data-name=\"content-generation (ai_service) · sim\""), std::string::npos);
+  EXPECT_NE(page.find("faultline live experiments/ai-outage.json"), std::string::npos);
+}
+
+TEST(HtmlReport, LiveRunHasTheFidelitySection) {
+  LivePair p;
+  const std::string page = html_report(p.live.run, p.live.evaluation, {}, &p.comparison);
+  const auto at = page.find("<section id=\"fidelity\">");
+  ASSERT_NE(at, std::string::npos);
+  const std::string section = page.substr(at, page.find("</section>", at) - at);
+  EXPECT_NE(section.find("Live vs simulation"), std::string::npos);
+  EXPECT_NE(section.find("Fidelity PASS"), std::string::npos);
+  for (const char* sli : {"availability", "latency_p95", "latency_p99", "error_rate", "throughput"}) {
+    EXPECT_NE(section.find(fmt::format("<strong>{}</strong>", sli)), std::string::npos) << sli;
+  }
+  // Seven transitions in both runs, each with both instants.
+  EXPECT_EQ(count(section, "121.400 s"), 2u);
+  EXPECT_EQ(count(section, "HALF_OPEN → CLOSED"), 1u);
+  EXPECT_NE(section.find("Simulation: CircuitBreakerOpen, HighErrorRate. Live: CircuitBreakerOpen, HighErrorRate."),
+            std::string::npos);
+  EXPECT_NE(section.find("send lag: 100 sends"), std::string::npos);
+
+  // A failed comparison says what failed.
+  p.live.evaluation.alerts.pop_back();
+  p.fidelity = compare(p.sim.evaluation, *p.sim.metrics, p.live.evaluation, *p.live.metrics, {});
+  const std::string failed = html_report(p.live.run, p.live.evaluation, {}, &p.comparison);
+  EXPECT_NE(failed.find("Fidelity FAIL"), std::string::npos);
+  EXPECT_NE(failed.find("alerts fired: sim [CircuitBreakerOpen, HighErrorRate] live [CircuitBreakerOpen]"),
+            std::string::npos);
+}
+
+TEST(HtmlReport, NoSimulationOrFidelityWithoutAComparison) {
+  SampleRun r = make_ai_outage();
+  for (const bool live : {false, true}) {
+    r.run.live = live;
+    const std::string page = html_report(r.run, r.evaluation);
+    EXPECT_EQ(page.find(" sim\""), std::string::npos);
+    EXPECT_EQ(page.find("stroke-dasharray=\"5 3\""), std::string::npos);
+    EXPECT_EQ(page.find("id=\"fidelity\""), std::string::npos);
+    EXPECT_EQ(page.find("· live\""), std::string::npos);
+    EXPECT_EQ(page.find("Live vs simulation"), std::string::npos);
+  }
+}
+
+TEST(HtmlReport, LiveTargetRunSaysWhatItDidNotObserve) {
+  LivePair p;
+  p.live.run.unobserved = "no data in live --target run";
+  p.fidelity = compare(p.sim.evaluation, *p.sim.metrics, p.live.evaluation, *p.live.metrics, {}, p.live.run.unobserved);
+  const std::string page = html_report(p.live.run, p.live.evaluation, {}, &p.comparison);
+  EXPECT_NE(page.find("Breakers not compared: no data in live --target run."), std::string::npos);
+  EXPECT_NE(page.find("dependencies not compared: no data in live --target run."), std::string::npos);
+  EXPECT_NE(page.find("Not observed: no data in live --target run."), std::string::npos);
+  // Only the simulated lanes: the live run has no breaker data.
+  EXPECT_EQ(page.find("· live\""), std::string::npos);
+  EXPECT_NE(page.find("data-name=\"content-generation (ai_service) · sim\""), std::string::npos);
 }
 
 }  // namespace

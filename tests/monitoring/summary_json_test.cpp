@@ -95,6 +95,17 @@ TEST_F(SummaryJsonTest, ContractKeysInOrder) {
   EXPECT_EQ(keys_of(s["checks"][0]), (std::vector<std::string>{"name", "passed", "detail", "pointer"}));
 }
 
+// live --target: the never_opens item has no data; the check says so, and the run fails.
+TEST_F(SummaryJsonTest, ACheckWithNoDataIsMarkedNotEvaluated) {
+  RunOutcome o = run_->outcome();
+  o.unobserved = "no data in live --target run";
+  const auto s = summary_json(o, evaluate(o));
+  EXPECT_EQ(keys_of(s["checks"][0]), (std::vector<std::string>{"name", "passed", "detail", "pointer", "evaluated"}));
+  EXPECT_EQ(s["checks"][0]["evaluated"], false);
+  EXPECT_EQ(s["checks"][0]["passed"], false);
+  EXPECT_EQ(s["passed"], false);
+}
+
 TEST_F(SummaryJsonTest, Values) {
   const auto s = summary();
   EXPECT_EQ(s["experiment"], "ai-outage");

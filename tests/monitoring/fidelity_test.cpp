@@ -1,12 +1,12 @@
 // Fidelity: the comparison math and the verdict against the tolerances, on hand-made
 // evaluations and breaker records.
-#include "live/fidelity.h"
+#include "monitoring/fidelity.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace faultline::live {
+namespace faultline::monitoring {
 namespace {
 
 using namespace std::chrono_literals;
@@ -85,5 +85,45 @@ TEST(Fidelity, JsonHasEverySliAndTheVerdict) {
   EXPECT_DOUBLE_EQ(j["send_lag"]["p99_ms"].get<double>(), 1.5);
 }
 
+// live --target observes no breaker: the simulated transitions are not failed against an empty
+// live record; the reason is recorded instead, and the SLIs are still judged.
+TEST(Fidelity, UnobservedBreakersAreNotComparedAndSaySo) {
+  const Fidelity f = compare(eval(90, 100, 200, {}), metrics_with({3100ms, 5000ms}), eval(90, 100, 200, {}),
+                             metrics_with({}), {}, "no data in live --target run");
+  EXPECT_TRUE(f.passed);
+  EXPECT_TRUE(f.breakers.empty());
+  ASSERT_EQ(f.not_compared.size(), 2u);
+  EXPECT_EQ(f.not_compared[0].first, "breakers");
+  EXPECT_EQ(f.not_compared[1].first, "dependencies");
+  const auto j = nlohmann::json::parse(fidelity_json(f, ""));
+  EXPECT_EQ(j["not_compared"]["breakers"], "no data in live --target run");
+  EXPECT_TRUE(j["breakers"].empty());
+  // Without the reason the same records fail: every simulated transition is missing live.
+  EXPECT_FALSE(compare(eval(90, 100, 200, {}), metrics_with({3100ms}), eval(90, 100, 200, {}), metrics_with({}), {})
+                   .passed);
+}
+
+// CircuitBreakerOpen cannot fire where no breaker is seen: under --target it is left out of
+// the alert comparison (and said so); the other alerts are still compared.
+TEST(Fidelity, AlertsOnUnobservedStateAreNotCompared) {
+  const auto sm = metrics_with({});
+  const Fidelity f = compare(eval(90, 100, 200, {"CircuitBreakerOpen", "HighErrorRate"}), sm,
+                             eval(90, 100, 200, {"HighErrorRate"}), sm, {}, "no data", {"CircuitBreakerOpen"});
+  EXPECT_TRUE(f.alerts_ok);
+  EXPECT_TRUE(f.passed);
+  EXPECT_EQ(f.sim_alerts, std::vector<std::string>{"HighErrorRate"});
+  ASSERT_EQ(f.not_compared.size(), 3u);
+  EXPECT_EQ(f.not_compared[2].first, "alerts");
+  EXPECT_EQ(f.not_compared[2].second, "CircuitBreakerOpen (from breaker or worker state): no data");
+  // A difference in the alerts that are observed still fails.
+  EXPECT_FALSE(compare(eval(90, 100, 200, {"CircuitBreakerOpen", "HighErrorRate"}), sm, eval(90, 100, 200, {}), sm, {},
+                       "no data", {"CircuitBreakerOpen"})
+                   .alerts_ok);
+  // Without `unobserved` (the reference service), nothing is left out.
+  EXPECT_FALSE(compare(eval(90, 100, 200, {"CircuitBreakerOpen"}), sm, eval(90, 100, 200, {}), sm, {}, "",
+                       {"CircuitBreakerOpen"})
+                   .alerts_ok);
+}
+
 }  // namespace
-}  // namespace faultline::live
+}  // namespace faultline::monitoring

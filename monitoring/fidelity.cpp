@@ -1,4 +1,4 @@
-#include "live/fidelity.h"
+#include "monitoring/fidelity.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-namespace faultline::live {
+namespace faultline::monitoring {
 
 namespace {
 
@@ -21,9 +21,16 @@ std::vector<std::string> fired(const monitoring::Evaluation& e) {
 
 Fidelity compare(const monitoring::Evaluation& sim, const sim::Metrics& sim_metrics,
                  const monitoring::Evaluation& live, const sim::Metrics& live_metrics,
-                 const experiments::FidelityTolerances& tol) {
+                 const experiments::FidelityTolerances& tol, const std::string& unobserved,
+                 const std::vector<std::string>& unobserved_alerts) {
   Fidelity f;
   f.tolerances = tol;
+  if (!unobserved.empty()) {
+    // Comparing the model's transitions with none observed would fail every one, for no fault
+    // of the model: say what is missing instead.
+    f.not_compared.emplace_back("breakers", unobserved);
+    f.not_compared.emplace_back("dependencies", unobserved);
+  }
   for (const auto& s : sim.slis) {
     const auto l = std::find_if(live.slis.begin(), live.slis.end(), [&](const auto& x) { return x.name == s.name; });
     if (l == live.slis.end()) continue;
@@ -47,6 +54,7 @@ Fidelity compare(const monitoring::Evaluation& sim, const sim::Metrics& sim_metr
     f.slis.push_back(r);
   }
   for (const auto& sb : sim_metrics.breakers()) {
+    if (!unobserved.empty()) break;
     BreakerFidelity b;
     b.name = sb.name;
     const auto lb = std::find_if(live_metrics.breakers().begin(), live_metrics.breakers().end(),
@@ -80,6 +88,19 @@ Fidelity compare(const monitoring::Evaluation& sim, const sim::Metrics& sim_metr
   }
   f.sim_alerts = fired(sim);
   f.live_alerts = fired(live);
+  if (!unobserved.empty() && !unobserved_alerts.empty()) {
+    // An alert on breaker or worker state cannot fire where neither is seen: comparing it
+    // would fail the model for what the live run could not measure.
+    const auto drop = [&](std::vector<std::string>& names) {
+      std::erase_if(names, [&](const std::string& n) {
+        return std::find(unobserved_alerts.begin(), unobserved_alerts.end(), n) != unobserved_alerts.end();
+      });
+    };
+    drop(f.sim_alerts);
+    drop(f.live_alerts);
+    f.not_compared.emplace_back("alerts", fmt::format("{} (from breaker or worker state): {}",
+                                                      fmt::join(unobserved_alerts, ", "), unobserved));
+  }
   f.alerts_ok = !tol.same_alerts || f.sim_alerts == f.live_alerts;
   if (!f.alerts_ok) {
     f.failures.push_back(fmt::format("alerts fired: sim [{}] live [{}]", fmt::join(f.sim_alerts, ", "), fmt::join(f.live_alerts, ", ")));
@@ -121,6 +142,11 @@ std::string fidelity_json(const Fidelity& f, const std::string& extra_json) {
   j["breakers"] = breakers;
   j["alerts"] = {{"sim", f.sim_alerts}, {"live", f.live_alerts}, {"ok", f.alerts_ok}};
   j["failures"] = f.failures;
+  if (!f.not_compared.empty()) {
+    nlohmann::ordered_json absent = nlohmann::ordered_json::object();
+    for (const auto& [what, why] : f.not_compared) absent[what] = why;
+    j["not_compared"] = absent;
+  }
   if (!extra_json.empty()) {
     const nlohmann::ordered_json extra = nlohmann::ordered_json::parse(extra_json);
     for (const auto& [k, v] : extra.items()) j[k] = v;
@@ -128,4 +154,4 @@ std::string fidelity_json(const Fidelity& f, const std::string& extra_json) {
   return j.dump(2) + "\n";
 }
 
-}  // namespace faultline::live
+}  // namespace faultline::monitoring
