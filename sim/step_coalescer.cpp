@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/rng.h"
+
 namespace faultline::sim {
 
 void StepCoalescer::started(std::uint64_t key) {
@@ -16,13 +18,18 @@ void StepCoalescer::finished(std::uint64_t key) {
   running_.pop_back();
 }
 
+CallKey StepCoalescer::flight_key(std::uint64_t key, std::uint64_t n, std::uint32_t step) {
+  const std::uint64_t mixed = splitmix64(splitmix64(key) ^ n);
+  return CallKey{.request = std::uint64_t{1} << 63 | mixed >> 1, .step = step, .attempt = 0};
+}
+
 void StepCoalescer::join(StepRunner& runner, const StepSpec& step, std::uint64_t key, CallKey call, OpId waiter) {
   joining_ = true;
   coalescer_.coalesce(
       key, step.coalesce_ttl,
       [this, &runner, &step, key, call](Coalescer::Completion complete) {
         started(key);
-        runner.run_shared(step, call, [this, complete, key](CallStatus s) {
+        runner.run_shared(step, flight_key(key, flights_[key]++, call.step), [this, complete, key](CallStatus s) {
           finished(key);
           complete({s == CallStatus::kOk, s});
         });

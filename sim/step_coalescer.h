@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "resilience/coalescer_config.h"
@@ -27,9 +28,16 @@ class StepCoalescer {
   StepCoalescer(const Clock& clock, resilience::CoalescerConfig config) : coalescer_(clock, config) {}
 
   // Joins `waiter` (an op of `runner`) to the execution for `key`, starting one if none runs
-  // and the cache has no fresh success; a started execution's calls carry `call` (the key of
-  // the request that started it, the leader).
+  // and the cache has no fresh success. A started execution's calls carry flight_key(key, n,
+  // call.step) for the n-th execution of `key`, not the key of the request that happened to
+  // start it: which request leads depends on arrival order, which live mode's timing changes,
+  // while the n-th execution of a key is the same call in both.
   void join(StepRunner& runner, const StepSpec& step, std::uint64_t key, CallKey call, OpId waiter);
+
+  // The call key of the n-th (from 0) execution of coalescing key `key` at step `step`: the
+  // request field has its top bit set (the load plan's request numbers never do) and a
+  // splitmix64 mix of (key, n) below it, so executions never share draws with plain calls.
+  static CallKey flight_key(std::uint64_t key, std::uint64_t n, std::uint32_t step);
 
   const Coalescer::Counters& counters() const { return coalescer_.counters(); }
   // Executions started while another execution of the same key was running: the coalescer's
@@ -47,6 +55,9 @@ class StepCoalescer {
   // executions in flight, and the vector's capacity is reused (no allocation once warmed up).
   std::vector<std::uint64_t> running_;
   std::uint64_t overlapping_ = 0;
+  // Executions started so far, per coalescing key (one entry per key ever used: the users, or
+  // the one global key).
+  std::unordered_map<std::uint64_t, std::uint64_t> flights_;
 };
 
 }  // namespace faultline::sim
