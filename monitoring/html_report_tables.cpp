@@ -250,8 +250,10 @@ std::string fidelity_sli_table(const Fidelity& f) {
   Rows rows;
   for (const SliFidelity& s : f.slis) {
     const std::string unit = s.unit.empty() ? "" : " " + esc(s.unit);
+    // A difference of two percentages is in points (the availability tolerance is stated so).
+    const std::string diff_unit = s.unit == "%" ? " points" : unit;
     rows.push_back({fmt::format("<strong>{}</strong>", esc(s.name)), fmt::format("{:.3f}{}", s.sim, unit),
-                    fmt::format("{:.3f}{}", s.live, unit), fmt::format("{:+.3f}{}", s.diff, unit),
+                    fmt::format("{:.3f}{}", s.live, unit), fmt::format("{:+.3f}{}", s.diff, diff_unit),
                     s.rel_diff ? fmt::format("{:+.1f} %", *s.rel_diff * 100) : "-",
                     s.judged ? ok_pill(s.ok) : "<span class=\"note\">reported</span>"});
   }

@@ -410,6 +410,9 @@ TEST(HtmlReport, LiveRunHasTheFidelitySection) {
   EXPECT_NE(section.find("Simulation: CircuitBreakerOpen, HighErrorRate. Live: CircuitBreakerOpen, HighErrorRate."),
             std::string::npos);
   EXPECT_NE(section.find("send lag: 100 sends"), std::string::npos);
+  // Availability and error rate are percentages: their difference is in points, as the
+  // availability tolerance is.
+  EXPECT_NE(section.find("+0.000 points"), std::string::npos);
 
   // A failed comparison says what failed.
   p.live.evaluation.alerts.pop_back();
