@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "alert_event.h"
 #include "monitoring/progress.h"
 #include "monitoring/terminal.h"
 #include "sim/status.h"
@@ -70,12 +71,8 @@ class ConsoleReportTest : public ::testing::Test {
                                 "opened at 3.4 s", "/expect/0"),
                           check("availability at least 99.9", false, "99.50 %", "/expect/1")};
     evaluation_.alerts = {
-        {.name = "CircuitBreakerOpen",
-         .severity = "warning",
-         .pending_at_s = 3.4,
-         .fired_at_s = 3.4,
-         .resolved_at_s = 6.5},
-        {.name = "HighErrorRate", .severity = "critical", .pending_at_s = 4, .fired_at_s = 5}};
+        testing::alert_event("CircuitBreakerOpen", "warning", 3.4, 3.4, 6.5),
+        testing::alert_event("HighErrorRate", "critical", 4, 5)};
     evaluation_.passed = false;
   }
 

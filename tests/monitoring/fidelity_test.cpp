@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert_event.h"
+
 namespace faultline::monitoring {
 namespace {
 
@@ -18,7 +20,7 @@ monitoring::Evaluation eval(double availability, double p95, double p99, std::ve
   e.slis.push_back({"latency_p99", p99, std::nullopt, "ms"});
   e.slis.push_back({"throughput", 40, std::nullopt, "rps"});
   for (auto& a : alerts)
-    e.alerts.push_back({.name = a, .severity = "page", .pending_at_s = 1, .fired_at_s = 2});
+    e.alerts.push_back(monitoring::testing::alert_event(a, "page", 1, 2));
   return e;
 }
 

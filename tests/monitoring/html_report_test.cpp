@@ -12,6 +12,7 @@
 #include <fstream>
 #include <memory>
 
+#include "alert_event.h"
 #include "monitoring/evaluate.h"
 #include "monitoring/html_report_sections.h"
 #include "scripted_run.h"
@@ -160,16 +161,8 @@ SampleRun make_ai_outage(int seconds = 900, std::string breaker_name = "content-
       check("breaker " + breaker_name + " max 0 calls while open", true,
             "0 calls reached openai while OPEN", "/expect/2"),
       check("availability at least 90", true, fmt::format("{:.2f} %", availability), "/expect/3")};
-  r.evaluation.alerts = {{.name = "CircuitBreakerOpen",
-                          .severity = "warning",
-                          .pending_at_s = 121.4,
-                          .fired_at_s = 121.4,
-                          .resolved_at_s = 303.5},
-                         {.name = "HighErrorRate",
-                          .severity = "critical",
-                          .pending_at_s = 150.0,
-                          .fired_at_s = 270.0,
-                          .resolved_at_s = 330.0}};
+  r.evaluation.alerts = {testing::alert_event("CircuitBreakerOpen", "warning", 121.4, 121.4, 303.5),
+                         testing::alert_event("HighErrorRate", "critical", 150.0, 270.0, 330.0)};
   r.evaluation.passed = true;
   return r;
 }
