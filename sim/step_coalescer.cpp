@@ -23,13 +23,19 @@ CallKey StepCoalescer::flight_key(std::uint64_t key, std::uint64_t n, std::uint3
   return CallKey{.request = std::uint64_t{1} << 63 | mixed >> 1, .step = step, .attempt = 0};
 }
 
+std::uint64_t StepCoalescer::next_flight(std::uint64_t key) {
+  if (key >= kDenseKeys) return sparse_flights_[key]++;
+  if (key >= flights_.size()) flights_.resize(key + 1, 0);
+  return flights_[key]++;
+}
+
 void StepCoalescer::join(StepRunner& runner, const StepSpec& step, std::uint64_t key, CallKey call, OpId waiter) {
   joining_ = true;
   coalescer_.coalesce(
       key, step.coalesce_ttl,
       [this, &runner, &step, key, call](Coalescer::Completion complete) {
         started(key);
-        runner.run_shared(step, flight_key(key, flights_[key]++, call.step), [this, complete, key](CallStatus s) {
+        runner.run_shared(step, flight_key(key, next_flight(key), call.step), [this, complete, key](CallStatus s) {
           finished(key);
           complete({s == CallStatus::kOk, s});
         });

@@ -336,6 +336,9 @@ json random_experiment(std::uint64_t seed) {
     faults.push_back(f);
   }
   doc["faults"] = faults;
+  // Drawn last, so the draws above stay as they were. Many user ids put per-user coalescing
+  // keys past StepCoalescer's dense table (2^20 keys), into its map.
+  if (doc["load"]["model"] == "open" && pick(2) == 0) doc["load"]["user_ids"] = pick(2) == 0 ? 50 : 5'000'000;
   return doc;
 }
 
@@ -395,6 +398,27 @@ TEST(WorldPropertyTest, EveryRequestEndsExactlyOnceAndTotalsAddUp) {
     joined += m.coalescing().joined_in_flight;
   }
   EXPECT_GT(joined, 0u);  // some of the drawn experiments do coalesce concurrent requests
+}
+
+// Per-user coalescing keys beyond StepCoalescer's dense table (user ids up to 2^20) are
+// counted in its map: with 5,000,000 user ids nearly every request is a new key's first
+// execution, the run is the same twice, and an execution's draws follow its key.
+TEST(WorldTest, PerUserCoalescingWithMillionsOfUserIds) {
+  json doc = base_experiment();
+  doc["load"]["user_ids"] = 5'000'000;
+  doc["dependencies"]["ai"]["latency_ms"] = {{"dist", "lognormal"}, {"p50", 100}, {"p99", 400}};
+  doc["endpoints"][0]["steps"][0]["coalesce"] = {{"key", "user"}, {"ttl_ms", 1000}};
+  const Experiment e = load(doc);
+  World a(e), b(e);
+  const sim::Metrics& ma = run(a);
+  const sim::Metrics& mb = run(b);
+  EXPECT_GT(ma.totals().total, 2390u);  // 20 rps for 120 s
+  EXPECT_EQ(ma.coalescing().requests, ma.totals().total);  // each request passes the step once
+  EXPECT_GE(ma.coalescing().executions + 10, ma.totals().total);
+  EXPECT_EQ(ma.coalescing().executions + ma.coalescing().cache_hits + ma.coalescing().joined_in_flight,
+            ma.coalescing().requests);
+  EXPECT_EQ(ma.latency().max(), mb.latency().max());
+  EXPECT_EQ(ma.latency().quantile(0.5), mb.latency().quantile(0.5));
 }
 
 TEST(WorldTest, VirtualTimeDoesNotDriftOverADay) {
