@@ -3,12 +3,14 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace faultline::e2e {
 
@@ -32,6 +34,25 @@ inline CommandResult shell(const std::string& command) {
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// Starts `faultline <args>` in a child process, its stdout (and with `with_stderr` its stderr)
+// written to `out_path`, for a test that signals it; returns the child's pid. The argument
+// vector is built before fork(): the child only redirects and execs.
+inline pid_t spawn_faultline(const std::vector<std::string>& args, const std::string& out_path, bool with_stderr) {
+  std::vector<std::string> words = {FAULTLINE_BINARY};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (std::freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(126);
+    if (with_stderr) dup2(fileno(stdout), fileno(stderr));
+    execv(FAULTLINE_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 // Runs `faultline <args>` through the shell; args are pasted as given (quote them yourself).

@@ -29,13 +29,8 @@ TEST(ProxyCommand, BadInputExitsWith2) {
 void expect_clean_stop_on(int sig) {
   ScratchDir dir;
   const std::string out = (dir.path() / "out.txt").string();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen(out.c_str(), "w", stdout) == nullptr) _exit(126);
-    execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "proxy", source_path("experiments/ai-outage.json").c_str(), "--listen",
-          "0", "--upstream", "127.0.0.1:1", static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid = spawn_faultline(
+      {"proxy", source_path("experiments/ai-outage.json"), "--listen", "0", "--upstream", "127.0.0.1:1"}, out, false);
   std::smatch m;
   std::string text;
   const std::regex listening(R"(127\.0\.0\.1:([0-9]+) -> 127\.0\.0\.1:1 \(dependency openai, seed 42\))");

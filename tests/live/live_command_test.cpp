@@ -32,6 +32,7 @@ namespace {
 using e2e::read_file;
 using e2e::ScratchDir;
 using e2e::source_path;
+using e2e::spawn_faultline;
 
 nlohmann::json read_json(const std::filesystem::path& path) { return nlohmann::json::parse(read_file(path)); }
 
@@ -151,14 +152,8 @@ TEST(LiveCommand, TargetSendsTheLoadToTheUsersService) {
 void expect_clean_stop_on(int sig) {
   ScratchDir dir;
   const std::string out = (dir.path() / "out.txt").string();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen(out.c_str(), "w", stdout) == nullptr) _exit(126);
-    dup2(fileno(stdout), fileno(stderr));
-    execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "live", source_path("tests/live/data/live-outage-short.json").c_str(),
-          "--out", dir.str().c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid =
+      spawn_faultline({"live", source_path("tests/live/data/live-outage-short.json"), "--out", dir.str()}, out, true);
   const std::regex service(R"(reference service on 127\.0\.0\.1:([0-9]+))");
   const std::regex dependency(R"(dependency ai on 127\.0\.0\.1:([0-9]+) behind fault proxy 127\.0\.0\.1:([0-9]+))");
   std::smatch s, d;
